@@ -1,0 +1,18 @@
+//! gongshi (公示): village and community "两委" election notices → a static public-notice
+//! website. Pipeline: load → validate → render → publish.
+
+pub mod dates;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod pipeline;
+pub mod privacy;
+pub mod publish;
+pub mod render;
+pub mod scaffold;
+pub mod source;
+pub mod theme;
+pub mod validate;
+pub mod yaml;
+pub mod yamlspan;

@@ -1,0 +1,392 @@
+//! Stage 1: walk `content/` and parse every file into the typed model.
+//! Problems become diagnostics; loading goes on so that a run reports everything at once.
+
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostics, Pos};
+use crate::model::{
+    Area, AreaConfig, FrontMatter, Notice, Site, SiteConfig, Village, VillageConfig,
+};
+use crate::privacy;
+use crate::source;
+use crate::yaml;
+
+#[derive(Debug, Default)]
+struct Dir {
+    files: Vec<String>,
+    subdirs: Vec<String>,
+}
+
+/// Relative path (from the site root) of something under `content/`, with `/` separators.
+fn rel(content_rel: &str) -> PathBuf {
+    if content_rel.is_empty() {
+        PathBuf::from("content")
+    } else {
+        PathBuf::from(format!("content/{content_rel}"))
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}/{b}")
+    }
+}
+
+/// Load the site under `root/content`. Returns `None` only when nothing useful could be read.
+pub fn load(root: &Path, diags: &Diagnostics) -> Option<Site> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.error(
+            Path::new("content"),
+            Pos::default(),
+            format!("找不到内容文件夹 {}。", content.display()),
+            "请在网站根目录下建立 content 文件夹，或用 --root 指定网站根目录；新建一个县可用 gongshi init 目录名。",
+        );
+        return None;
+    }
+    let content_canon = content.canonicalize().ok()?;
+    let dirs = scan(&content, &content_canon, diags);
+
+    let site_file = rel("site.yaml");
+    let (cfg, index) = if content.join("site.yaml").is_file() {
+        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, diags).unwrap_or_default()
+    } else {
+        diags.error(
+            &site_file,
+            Pos::default(),
+            "缺少 content/site.yaml（网站名称、主办单位、监督电话等全站设置）。",
+            "请新建 content/site.yaml；可参照 gongshi init 生成的样板。",
+        );
+        Default::default()
+    };
+
+    // Shared rules.
+    let mut rules = Vec::new();
+    if let Some(d) = dirs.get("rules") {
+        let files: Vec<&String> = d.files.iter().filter(|f| f.ends_with(".md")).collect();
+        rules = files
+            .par_iter()
+            .filter_map(|f| load_notice(&content, &join("rules", f), diags))
+            .collect();
+    }
+
+    let mut areas = Vec::new();
+    if let Some(top) = dirs.get("") {
+        for f in &top.files {
+            if f.ends_with(".md") {
+                diags.warning(
+                    &rel(f),
+                    Pos::default(),
+                    "这个公告直接放在 content 文件夹下，没有被读取。",
+                    "公告要放在村（社区）文件夹里：content/乡镇/村/公告.md；全县通用的纪律放在 content/rules/ 里。",
+                );
+            }
+        }
+        for sub in &top.subdirs {
+            if sub == "rules" {
+                continue;
+            }
+            if let Some(area) = load_area(&content, sub, &dirs, diags) {
+                areas.push(area);
+            }
+        }
+    }
+
+    Some(Site {
+        file: site_file,
+        cfg,
+        index,
+        rules,
+        areas,
+    })
+}
+
+/// Walk the content folder once; links that leave it are refused.
+fn scan(content: &Path, content_canon: &Path, diags: &Diagnostics) -> BTreeMap<String, Dir> {
+    let mut dirs: BTreeMap<String, Dir> = BTreeMap::new();
+    dirs.insert(String::new(), Dir::default());
+    let walker = WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || name.starts_with('_'))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(content).ok())
+                    .map(|p| rel(&p.to_string_lossy()))
+                    .unwrap_or_else(|| rel(""));
+                diags.error(
+                    &p,
+                    Pos::default(),
+                    format!("无法读取：{e}"),
+                    "请检查文件夹权限。",
+                );
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Ok(relp) = entry.path().strip_prefix(content) else {
+            continue;
+        };
+        let relp = relp.to_string_lossy().replace('\\', "/");
+        let (parent, name) = match relp.rfind('/') {
+            Some(i) => (relp[..i].to_string(), relp[i + 1..].to_string()),
+            None => (String::new(), relp.clone()),
+        };
+        let ft = entry.file_type();
+        let mut is_dir = ft.is_dir();
+        if ft.is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(content_canon) => {
+                    if target.is_dir() {
+                        diags.warning(
+                            &rel(&relp),
+                            Pos::default(),
+                            "这是一个指向文件夹的链接，已跳过。",
+                            "请把文件夹直接放在这里，不要用链接（快捷方式）。",
+                        );
+                        continue;
+                    }
+                    is_dir = false;
+                }
+                Ok(_) => {
+                    diags.error(
+                        &rel(&relp),
+                        Pos::default(),
+                        "这个链接指向内容文件夹（content）之外，出于安全考虑已拒绝读取。",
+                        "请把文件复制到 content 文件夹里，而不是用链接指向别处。",
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    diags.error(
+                        &rel(&relp),
+                        Pos::default(),
+                        "这个链接指向的文件不存在。",
+                        "请删除这个链接，或把文件复制到这里。",
+                    );
+                    continue;
+                }
+            }
+        }
+        if is_dir {
+            dirs.entry(relp.clone()).or_default();
+            dirs.entry(parent).or_default().subdirs.push(name);
+        } else {
+            dirs.entry(parent).or_default().files.push(name);
+        }
+    }
+    dirs
+}
+
+fn load_area(
+    content: &Path,
+    dir: &str,
+    dirs: &BTreeMap<String, Dir>,
+    diags: &Diagnostics,
+) -> Option<Area> {
+    let d = dirs.get(dir)?;
+    let slug = dir.rsplit('/').next().unwrap_or(dir).to_string();
+    let has = |f: &str| d.files.iter().any(|x| x == f);
+    if has("village.yaml") {
+        diags.error(
+            &rel(&join(dir, "village.yaml")),
+            Pos::default(),
+            "村（社区）文件夹必须放在乡镇（街道）文件夹里。",
+            "请建一个乡镇文件夹（内含 area.yaml），把这个村文件夹移进去。",
+        );
+        return None;
+    }
+    if !has("area.yaml") {
+        let has_content = !d.subdirs.is_empty()
+            || d.files
+                .iter()
+                .any(|f| f.ends_with(".md") || f.ends_with(".yaml"));
+        if has_content {
+            diags.error(
+                &rel(dir),
+                Pos::default(),
+                format!("文件夹“{dir}”里没有 area.yaml，里面的村和公告都没有被读取。"),
+                "乡镇（街道）文件夹里要有 area.yaml，至少写 name（名称）和 level（层级，如 镇、乡、街道）。",
+            );
+        }
+        return None;
+    }
+    let file = rel(&join(dir, "area.yaml"));
+    let (cfg, index) = load_yaml::<AreaConfig>(&content.join(dir).join("area.yaml"), &file, diags)
+        .unwrap_or_default();
+    let slug = check_slug(cfg.slug.as_deref(), &slug, &file, diags);
+
+    let mut areas = Vec::new();
+    let mut village_dirs = Vec::new();
+    for sub in &d.subdirs {
+        let p = join(dir, sub);
+        let sd = dirs.get(&p);
+        if sd.is_some_and(|x| x.files.iter().any(|f| f == "village.yaml")) {
+            village_dirs.push(p);
+        } else if let Some(a) = load_area(content, &p, dirs, diags) {
+            areas.push(a);
+        }
+    }
+    for f in &d.files {
+        if f.ends_with(".md") {
+            diags.warning(
+                &rel(&join(dir, f)),
+                Pos::default(),
+                "公告直接放在乡镇文件夹里，没有被读取。",
+                "公告要放在村（社区）文件夹里；乡镇范围的纪律要求请放在 content/rules/ 并在 area.yaml 的 rules 中引用。",
+            );
+        }
+    }
+    let villages: Vec<Village> = village_dirs
+        .par_iter()
+        .filter_map(|p| load_village(content, p, dirs, diags))
+        .collect();
+    Some(Area {
+        file,
+        path: dir.to_string(),
+        slug,
+        cfg,
+        index,
+        areas,
+        villages,
+    })
+}
+
+fn load_village(
+    content: &Path,
+    dir: &str,
+    dirs: &BTreeMap<String, Dir>,
+    diags: &Diagnostics,
+) -> Option<Village> {
+    let d = dirs.get(dir)?;
+    let folder = dir.rsplit('/').next().unwrap_or(dir).to_string();
+    let file = rel(&join(dir, "village.yaml"));
+    let (cfg, index) =
+        load_yaml::<VillageConfig>(&content.join(dir).join("village.yaml"), &file, diags)?;
+    let slug = check_slug(cfg.slug.as_deref(), &folder, &file, diags);
+    let mut notices: Vec<Notice> = d
+        .files
+        .par_iter()
+        .filter(|f| f.ends_with(".md"))
+        .filter_map(|f| load_notice(content, &join(dir, f), diags))
+        .collect();
+    notices.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Some(Village {
+        file,
+        path: dir.to_string(),
+        slug,
+        cfg,
+        index,
+        notices,
+    })
+}
+
+fn load_yaml<T: serde::de::DeserializeOwned + Default>(
+    abs: &Path,
+    file: &Path,
+    diags: &Diagnostics,
+) -> Option<(T, crate::yamlspan::SpanIndex)> {
+    let text = source::read_text(abs, file, diags)?;
+    let masked = yaml::mask_yaml(&text, 1, file, diags);
+    yaml::parse::<T>(&masked, 1, file, diags)
+}
+
+/// Load one notice (`content_rel` relative to `content/`).
+pub fn load_notice(content: &Path, content_rel: &str, diags: &Diagnostics) -> Option<Notice> {
+    let file = rel(content_rel);
+    let text = source::read_text(&content.join(content_rel), &file, diags)?;
+    parse_notice(&text, &file, content_rel, diags)
+}
+
+/// Parse a notice's text. Public for tests and benchmarks.
+pub fn parse_notice(
+    text: &str,
+    file: &Path,
+    content_rel: &str,
+    diags: &Diagnostics,
+) -> Option<Notice> {
+    let split = match source::split_front_matter(text) {
+        Ok(s) => s,
+        Err((pos, msg, hint)) => {
+            diags.error(file, pos, msg, hint);
+            return None;
+        }
+    };
+    let masked_yaml = yaml::mask_yaml(split.yaml, split.yaml_line, file, diags);
+    let (fm, index) = yaml::parse::<FrontMatter>(&masked_yaml, split.yaml_line, file, diags)?;
+    let found = privacy::find(split.body);
+    for f in &found {
+        let (l, c) = privacy::line_col(split.body, f.start);
+        diags.warning(
+            file,
+            Pos::new(split.body_line + l - 1, c),
+            format!("正文里有完整的{}，已在网站和所有导出文件中打码为 {}。", f.kind.zh(), f.masked),
+            "个人身份证号、手机号不应公开，请从正文中删去。公开的联系电话请写在 contacts 或 objection 的 channels 里。",
+        );
+    }
+    let body = privacy::apply(split.body, &found);
+    let stem = content_rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(content_rel)
+        .trim_end_matches(".md")
+        .to_string();
+    let slug = check_slug(fm.slug.as_deref(), &stem, file, diags);
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(masked_yaml.as_bytes());
+    hasher.update(b"\n---\n");
+    hasher.update(body.as_bytes());
+    let hash = hasher.finalize().to_hex().to_string();
+    Some(Notice {
+        file: file.to_path_buf(),
+        slug,
+        fm,
+        body,
+        body_line: split.body_line,
+        hash,
+        index,
+    })
+}
+
+/// A slug from `slug:` or the file/folder name; characters that break URLs are refused.
+fn check_slug(explicit: Option<&str>, name: &str, file: &Path, diags: &Diagnostics) -> String {
+    let s = explicit.unwrap_or(name).trim();
+    let bad = s.is_empty()
+        || s == "."
+        || s == ".."
+        || s.chars()
+            .any(|c| c.is_whitespace() || "/\\?#%&<>\"'`|*:".contains(c) || c.is_control());
+    if bad {
+        diags.error(
+            file,
+            Pos::default(),
+            format!("“{s}”不能用作网址（含有空格或 / ? # % 等符号）。"),
+            "请把文件（夹）名改成拼音或英文，例如 zhangzhuang；或在文件里写 slug: zhangzhuang。",
+        );
+        return "invalid".to_string();
+    }
+    if !s.is_ascii() && explicit.is_none() {
+        diags.warning(
+            file,
+            Pos::default(),
+            format!("“{s}”是中文，网址里会显示成一串 % 编码，微信里分享时不方便。"),
+            "建议把文件（夹）名改成拼音或英文（如 zhangzhuang），或在文件里写 slug: zhangzhuang。不会自动转拼音，因为多音字（重庆、长寿、银行）容易转错。",
+        );
+    }
+    s.to_string()
+}

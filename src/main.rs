@@ -1,0 +1,174 @@
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use gongshi::diag::{Diagnostics, summary};
+use gongshi::pipeline::{self, BuildOptions};
+use gongshi::scaffold;
+
+#[derive(Parser)]
+#[command(
+    name = "gongshi",
+    version,
+    about = "村（社区）“两委”换届公示：把内容文件夹生成公示网站"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 生成网站（content → output）
+    Build {
+        /// 网站根目录（含 content/），默认当前目录
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出目录，默认 <root>/output
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 覆盖 site.yaml 中的 base_url
+        #[arg(long)]
+        base_url: Option<String>,
+        /// 按哪一天计算公示状态（YYYY-MM-DD），默认今天
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// 只检查内容，不生成文件
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// 新建一个县的网站根目录（含一个带注释的示例村）
+    Init { dir: PathBuf },
+    /// 新建村或公告的样板文件
+    New {
+        #[command(subcommand)]
+        what: NewWhat,
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewWhat {
+    /// gongshi new village 乡镇/村（文件夹名，建议拼音）
+    Village { path: String },
+    /// gongshi new notice 乡镇/村/公告名 --kind candidates
+    Notice {
+        path: String,
+        #[arg(long, default_value = "notice")]
+        kind: String,
+    },
+}
+
+fn today(arg: Option<String>) -> Result<jiff::civil::Date, String> {
+    match arg {
+        None => Ok(pipeline::today()),
+        Some(s) => gongshi::dates::parse_date(&s)
+            .ok_or_else(|| format!("--today 的日期“{s}”格式不对，请写成 YYYY-MM-DD。")),
+    }
+}
+
+fn print_diags(diags: &[gongshi::diag::Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}\n");
+    }
+    eprintln!("{}", summary(diags));
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            today: t,
+        } => {
+            let today = match today(t) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let output = output.unwrap_or_else(|| root.join("output"));
+            let opts = BuildOptions {
+                root,
+                output: output.clone(),
+                base_url,
+                today,
+            };
+            if std::io::stderr().is_terminal() {
+                eprintln!("正在生成……");
+            }
+            let outcome = pipeline::build(&opts);
+            print_diags(&outcome.diagnostics);
+            if outcome.ok {
+                eprintln!(
+                    "已生成 {} 个文件到 {}，用时 {} 毫秒。",
+                    outcome.pages,
+                    output.display(),
+                    outcome.millis
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("生成失败，原来的 {} 没有改动。", output.display());
+                ExitCode::from(1)
+            }
+        }
+        Command::Check { root, today: t } => {
+            let today = match today(t) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let diags = Diagnostics::new();
+            let _ = pipeline::check(&root, today, None, &diags);
+            let all = diags.into_sorted();
+            print_diags(&all);
+            if all.iter().any(|d| d.is_error()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                for f in files {
+                    eprintln!("已创建 {}", f.display());
+                }
+                eprintln!("下一步：cd {} && gongshi build", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::New { what, root } => {
+            let r = match what {
+                NewWhat::Village { path } => scaffold::new_village(&root, &path),
+                NewWhat::Notice { path, kind } => scaffold::new_notice(&root, &path, &kind),
+            };
+            match r {
+                Ok(files) => {
+                    for f in files {
+                        eprintln!("已创建 {}", f.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Personal numbers: full 18-digit 身份证号 and 11-digit mobile numbers are masked wherever
+//! they appear. Masking works on the raw text and keeps every character's byte length, so
+//! line and column numbers of everything else stay true.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    IdNumber,
+    Mobile,
+}
+
+impl Kind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::IdNumber => "身份证号码",
+            Kind::Mobile => "手机号码",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub kind: Kind,
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+    /// The masked form, e.g. `138****1234`.
+    pub masked: String,
+}
+
+static ID_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[0-9０-９]{17}[0-9０-９XxＸｘ]").expect("valid regex"));
+static MOBILE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[1１][3-9３-９][0-9０-９](?:[ \-]?[0-9０-９]{4}){2}").expect("valid regex")
+});
+
+fn is_digitish(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn bounded(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(is_digitish)
+        && !after.is_some_and(|c| is_digitish(c) || c == 'X' || c == 'x')
+}
+
+/// Every full ID or mobile number in `text`, in order.
+pub fn find(text: &str) -> Vec<Found> {
+    // Fast path: nothing to do without a run of digits.
+    if !text.bytes().any(|b| b.is_ascii_digit())
+        && !text.contains(|c: char| ('０'..='９').contains(&c))
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in ID_RE.find_iter(text) {
+        if bounded(text, m.start(), m.end()) {
+            out.push(Found {
+                kind: Kind::IdNumber,
+                start: m.start(),
+                end: m.end(),
+                masked: mask_keep(m.as_str(), 6, 2),
+            });
+        }
+    }
+    for m in MOBILE_RE.find_iter(text) {
+        let overlaps = out.iter().any(|f| m.start() < f.end && f.start < m.end());
+        if !overlaps && bounded(text, m.start(), m.end()) {
+            out.push(Found {
+                kind: Kind::Mobile,
+                start: m.start(),
+                end: m.end(),
+                masked: mask_keep(m.as_str(), 3, 4),
+            });
+        }
+    }
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// Replace the digits of `s` except the first `keep_head` and last `keep_tail` with `*`,
+/// keeping each character's byte length (a full-width digit becomes `＊`).
+fn mask_keep(s: &str, keep_head: usize, keep_tail: usize) -> String {
+    let total = s.chars().filter(|c| !matches!(c, ' ' | '-')).count();
+    let mut seen = 0;
+    s.chars()
+        .map(|c| {
+            if matches!(c, ' ' | '-') {
+                return c;
+            }
+            seen += 1;
+            if seen <= keep_head || seen > total - keep_tail {
+                c
+            } else if c.is_ascii() {
+                '*'
+            } else {
+                '＊'
+            }
+        })
+        .collect()
+}
+
+/// Apply the masks of `found` to `text`.
+pub fn apply(text: &str, found: &[Found]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for f in found {
+        out.push_str(&text[last..f.start]);
+        out.push_str(&f.masked);
+        last = f.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Mask everything in `text` (for text that never needs a diagnostic).
+pub fn mask_all(text: &str) -> String {
+    let found = find(text);
+    if found.is_empty() {
+        text.to_string()
+    } else {
+        apply(text, &found)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_ids_and_mobiles_keeping_length() {
+        let t = "身份证620102199001011234，手机13812345678，座机0914-7712345，监督电话12380。";
+        let f = find(t);
+        assert_eq!(f.len(), 2);
+        let m = apply(t, &f);
+        assert!(m.contains("620102**********34"));
+        assert!(m.contains("138****5678"));
+        assert!(m.contains("0914-7712345"));
+        assert!(m.contains("12380"));
+        assert_eq!(m.len(), t.len());
+    }
+
+    #[test]
+    fn id_with_x_and_separated_mobiles() {
+        let t = "证号 11010519491231002X 电话 139-1234-5678 或 186 0000 1111";
+        let m = mask_all(t);
+        assert!(m.contains("110105**********2X"), "{m}");
+        assert!(m.contains("139-****-5678"), "{m}");
+        assert!(m.contains("186 **** 1111"), "{m}");
+    }
+
+    #[test]
+    fn full_width_digits_are_masked_too() {
+        let t = "电话：１３８１２３４５６７８";
+        let m = mask_all(t);
+        assert_eq!(m.len(), t.len());
+        assert!(m.contains("１３８＊＊＊＊５６７８"), "{m}");
+    }
+
+    #[test]
+    fn longer_digit_runs_are_not_numbers_of_people() {
+        // An account number or a 12-digit area code is not a phone number.
+        assert!(find("账号 6222021234567890123 区划代码 610929100201").is_empty());
+    }
+}

@@ -1,0 +1,761 @@
+//! The static website: boards for the site, each area and each village, a page per notice,
+//! and the rules pages. Links are relative, so the site works from any host path and from a
+//! USB stick (file://) alike.
+
+use jiff::civil;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
+use crate::dates::{age_on, zh_date};
+use crate::diag::{Diagnostics, Pos};
+use crate::markdown::{self, BodyCtx};
+use crate::model::{Area, Body, Notice, NoticeKind, Site, Village};
+use crate::theme::Theme;
+
+pub struct SiteRenderer {
+    tera: tera::Tera,
+}
+
+#[derive(Serialize)]
+struct SiteInfo {
+    title: String,
+    region: String,
+    organizer: String,
+    term: String,
+    base_url: String,
+    build_date: String,
+    build_date_iso: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Crumb {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct NoticeLink {
+    title: String,
+    url: String,
+    kind_zh: String,
+    number: String,
+    status: Status,
+    status_zh: String,
+    from_iso: Option<String>,
+    to_iso: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    issued_on: String,
+    issued_on_iso: String,
+    village: String,
+    area: String,
+}
+
+#[derive(Serialize, Clone)]
+struct VillageLink {
+    name: String,
+    kind_zh: String,
+    url: String,
+    polling_day: String,
+    notices: usize,
+    active: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct AreaLink {
+    name: String,
+    level: String,
+    url: String,
+    villages: usize,
+    notices: usize,
+    active: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct RuleLink {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize, Default)]
+struct Stat {
+    label: String,
+    value: String,
+    note: String,
+}
+
+/// A rendered page: path inside the output and its bytes.
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file to copy from content into the output.
+pub struct Copy {
+    pub from: PathBuf,
+    pub to: String,
+}
+
+impl SiteRenderer {
+    pub fn new(theme: &Theme, diags: &Diagnostics) -> Option<SiteRenderer> {
+        let mut tera = tera::Tera::new();
+        let templates: Vec<(String, String)> = theme
+            .under("templates")
+            .filter_map(|(name, bytes)| {
+                std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|s| (name.to_string(), s.to_string()))
+            })
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.error(
+                Path::new("themes/default/templates"),
+                Pos::default(),
+                format!("网页模板有错误：{e}"),
+                "请检查自己修改过的模板（themes/default/templates/）；删掉它就会使用内置模板。",
+            );
+            return None;
+        }
+        Some(SiteRenderer { tera })
+    }
+
+    fn render(&self, template: &str, ctx: &tera::Context, diags: &Diagnostics) -> Option<Vec<u8>> {
+        match self.tera.render(template, ctx) {
+            Ok(s) => Some(s.into_bytes()),
+            Err(e) => {
+                let mut msg = format!("{e}");
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    msg.push_str(&format!("：{s}"));
+                    src = s.source();
+                }
+                diags.error(
+                    &Path::new("themes/default/templates").join(template),
+                    Pos::default(),
+                    format!("生成网页时模板出错：{msg}"),
+                    "请检查自己修改过的模板；删掉它就会使用内置模板。",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn rel_root(path: &str) -> String {
+    // `a/b/c/` → `../../../`
+    "../".repeat(path.matches('/').count())
+}
+
+fn link_of(
+    n: &Notice,
+    path: &str,
+    village: &Village,
+    area: &Area,
+    today: civil::Date,
+) -> NoticeLink {
+    let from =
+        n.fm.posted
+            .as_ref()
+            .and_then(|p| p.from.as_ref())
+            .and_then(|d| d.get());
+    let to =
+        n.fm.posted
+            .as_ref()
+            .and_then(|p| p.to.as_ref())
+            .and_then(|d| d.get());
+    let issued = n.fm.issued_on.as_ref().and_then(|d| d.get());
+    let st = if n.kind() == NoticeKind::Rules {
+        Status::None
+    } else {
+        super::view::status(from, to, today)
+    };
+    NoticeLink {
+        title: n.fm.title.clone().unwrap_or_default(),
+        url: format!("{path}index.html"),
+        kind_zh: n.kind().zh().to_string(),
+        number: n.fm.number.clone().unwrap_or_default(),
+        status: st,
+        status_zh: st.zh().to_string(),
+        from_iso: from.map(|d| d.to_string()),
+        to_iso: to.map(|d| d.to_string()),
+        from: from.map(zh_date),
+        to: to.map(zh_date),
+        issued_on: issued.map(zh_date).unwrap_or_default(),
+        issued_on_iso: issued.map(|d| d.to_string()).unwrap_or_default(),
+        village: village.name().to_string(),
+        area: area.name().to_string(),
+    }
+}
+
+/// A village's notice in context.
+pub struct Placed<'a> {
+    pub areas: Vec<&'a Area>,
+    pub village: &'a Village,
+    pub notice: &'a Notice,
+    /// `chengguan/zhangzhuang/houxuanren/`
+    pub path: String,
+}
+
+/// Every notice with its areas and output path, in site order.
+pub fn placed(site: &Site) -> Vec<Placed<'_>> {
+    fn walk<'a>(a: &'a Area, chain: &mut Vec<&'a Area>, out: &mut Vec<Placed<'a>>) {
+        chain.push(a);
+        for v in &a.villages {
+            for n in &v.notices {
+                out.push(Placed {
+                    areas: chain.clone(),
+                    village: v,
+                    notice: n,
+                    path: format!("{}{}/{}/", area_url(chain), v.slug, n.slug),
+                });
+            }
+        }
+        for sub in &a.areas {
+            walk(sub, chain, out);
+        }
+        chain.pop();
+    }
+    let mut out = Vec::new();
+    for a in &site.areas {
+        walk(a, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+/// `chengguan/` for a township, `baihe/chengguan/` when nested.
+pub fn area_url(chain: &[&Area]) -> String {
+    chain.iter().map(|a| format!("{}/", a.slug)).collect()
+}
+
+struct Common {
+    site: SiteInfo,
+    rules: Vec<RuleLink>,
+}
+
+impl Common {
+    fn ctx(&self, path: &str, crumbs: Vec<Crumb>, page_title: &str) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("site", &self.site);
+        c.insert("root", &rel_root(path));
+        c.insert("path", path);
+        c.insert("crumbs", &crumbs);
+        c.insert("page_title", page_title);
+        c.insert("all_rules", &self.rules);
+        c
+    }
+}
+
+/// Render the whole site. Returns the pages and the attachment copies.
+pub fn render(
+    site: &Site,
+    root: &Path,
+    theme: &Theme,
+    today: civil::Date,
+    diags: &Diagnostics,
+) -> Option<(Vec<Page>, Vec<Copy>)> {
+    let r = SiteRenderer::new(theme, diags)?;
+    let cfg = &site.cfg;
+    let common = Common {
+        site: SiteInfo {
+            title: cfg.title.clone().unwrap_or_default(),
+            region: cfg.region.clone().unwrap_or_default(),
+            organizer: cfg.organizer.clone().unwrap_or_default(),
+            term: cfg
+                .election
+                .as_ref()
+                .and_then(|e| e.term.clone())
+                .unwrap_or_default(),
+            base_url: cfg.base_url.clone().unwrap_or_default(),
+            build_date: zh_date(today),
+            build_date_iso: today.to_string(),
+        },
+        rules: site
+            .rules
+            .iter()
+            .map(|n| RuleLink {
+                title: n.fm.title.clone().unwrap_or_default(),
+                url: format!("rules/{}/index.html", n.slug),
+            })
+            .collect(),
+    };
+    let content = root.join("content");
+    let placed = placed(site);
+
+    // Notice pages, in parallel: this is where the volume is.
+    let results: Vec<(Option<Page>, Vec<Copy>)> = placed
+        .par_iter()
+        .map(|p| {
+            let ctx = NoticeCtx {
+                site,
+                areas: &p.areas,
+                village: Some(p.village),
+                path: p.path.clone(),
+                today,
+            };
+            let mut view = notice_view(p.notice, &ctx);
+            let base = content.join(&p.village.path);
+            let body = markdown::render(
+                &p.notice.body,
+                &BodyCtx {
+                    file: &p.notice.file,
+                    body_line: p.notice.body_line,
+                    base_dir: &base,
+                },
+                diags,
+            );
+            view.body_html = body.html;
+            let mut copies: Vec<Copy> = body
+                .attachments
+                .iter()
+                .map(|a| Copy {
+                    from: base.join(a),
+                    to: format!("{}{a}", p.path),
+                })
+                .collect();
+            for c in &p.notice.fm.candidates {
+                if let Some(photo) = &c.photo
+                    && !photo.contains("..")
+                    && !photo.starts_with('/')
+                {
+                    copies.push(Copy {
+                        from: base.join(photo),
+                        to: format!("{}{photo}", p.path),
+                    });
+                }
+            }
+            let mut crumbs = area_crumbs(&p.areas);
+            crumbs.push(Crumb {
+                name: p.village.name().to_string(),
+                url: format!("{}{}/index.html", area_url(&p.areas), p.village.slug),
+            });
+            let mut c = common.ctx(&p.path, crumbs, &view.title);
+            c.insert("notice", &view);
+            c.insert("rules", &rules_for(site, &p.areas, Some(p.village)));
+            let page = r.render("notice.html", &c, diags).map(|bytes| Page {
+                path: format!("{}index.html", p.path),
+                bytes,
+            });
+            (page, copies)
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut copies = Vec::new();
+    for (p, c) in results {
+        pages.extend(p);
+        copies.extend(c);
+    }
+
+    // Rules pages.
+    let mut rule_links = Vec::new();
+    for n in &site.rules {
+        let path = format!("rules/{}/", n.slug);
+        let ctx = NoticeCtx {
+            site,
+            areas: &[],
+            village: None,
+            path: path.clone(),
+            today,
+        };
+        let mut view = notice_view(n, &ctx);
+        let base = content.join("rules");
+        let body = markdown::render(
+            &n.body,
+            &BodyCtx {
+                file: &n.file,
+                body_line: n.body_line,
+                base_dir: &base,
+            },
+            diags,
+        );
+        view.body_html = body.html;
+        copies.extend(body.attachments.iter().map(|a| Copy {
+            from: base.join(a),
+            to: format!("{path}{a}"),
+        }));
+        let mut c = common.ctx(
+            &path,
+            vec![Crumb {
+                name: "换届纪律".into(),
+                url: "rules/index.html".into(),
+            }],
+            &view.title,
+        );
+        rule_links.push(RuleLink {
+            title: view.title.clone(),
+            url: format!("{path}index.html"),
+        });
+        c.insert("notice", &view);
+        c.insert("rules", &Vec::<RuleLink>::new());
+        pages.extend(r.render("notice.html", &c, diags).map(|bytes| Page {
+            path: format!("{path}index.html"),
+            bytes,
+        }));
+    }
+    {
+        let mut c = common.ctx("rules/", vec![], "换届纪律");
+        c.insert("rules", &rule_links);
+        pages.extend(r.render("rules.html", &c, diags).map(|bytes| Page {
+            path: "rules/index.html".into(),
+            bytes,
+        }));
+    }
+
+    // Village and area boards.
+    let mut all_links: Vec<NoticeLink> = Vec::new();
+    let mut area_links = Vec::new();
+    for a in &site.areas {
+        area_links.push(render_area(
+            &r,
+            &common,
+            site,
+            a,
+            &mut Vec::new(),
+            today,
+            &mut pages,
+            &mut all_links,
+            diags,
+        ));
+    }
+
+    // Site board.
+    all_links.sort_by(|a, b| {
+        b.issued_on_iso
+            .cmp(&a.issued_on_iso)
+            .then(a.url.cmp(&b.url))
+    });
+    let active: Vec<&NoticeLink> = all_links
+        .iter()
+        .filter(|l| l.status == Status::Active)
+        .collect();
+    let mut c = common.ctx("", vec![], "");
+    c.insert("areas", &area_links);
+    c.insert("latest", &all_links.iter().take(20).collect::<Vec<_>>());
+    c.insert("active_count", &active.len());
+    c.insert("notice_count", &all_links.len());
+    c.insert("stats", &statistics(site));
+    c.insert("contacts", &contacts_chain(site, &[], None, &[]));
+    pages.extend(r.render("index.html", &c, diags).map(|bytes| Page {
+        path: "index.html".into(),
+        bytes,
+    }));
+
+    // Theme assets.
+    for (name, bytes) in theme.under("static") {
+        pages.push(Page {
+            path: format!("static/{name}"),
+            bytes: bytes.to_vec(),
+        });
+    }
+    Some((pages, copies))
+}
+
+fn area_crumbs(chain: &[&Area]) -> Vec<Crumb> {
+    let mut crumbs = Vec::new();
+    for k in 0..chain.len() {
+        crumbs.push(Crumb {
+            name: chain[k].name().to_string(),
+            url: format!("{}index.html", area_url(&chain[..=k])),
+        });
+    }
+    crumbs
+}
+
+fn rules_for(site: &Site, areas: &[&Area], village: Option<&Village>) -> Vec<RuleLink> {
+    let mut slugs: Vec<&String> = site.cfg.rules.iter().collect();
+    for a in areas {
+        slugs.extend(a.cfg.rules.iter());
+    }
+    if let Some(v) = village {
+        slugs.extend(v.cfg.rules.iter());
+    }
+    let mut out: Vec<RuleLink> = Vec::new();
+    for s in slugs {
+        if out.iter().any(|r| r.url == format!("rules/{s}/index.html")) {
+            continue;
+        }
+        if let Some(n) = site.rules.iter().find(|n| &n.slug == s) {
+            out.push(RuleLink {
+                title: n.fm.title.clone().unwrap_or_default(),
+                url: format!("rules/{s}/index.html"),
+            });
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_area<'a>(
+    r: &SiteRenderer,
+    common: &Common,
+    site: &'a Site,
+    a: &'a Area,
+    chain: &mut Vec<&'a Area>,
+    today: civil::Date,
+    pages: &mut Vec<Page>,
+    all_links: &mut Vec<NoticeLink>,
+    diags: &Diagnostics,
+) -> AreaLink {
+    chain.push(a);
+    let apath = area_url(chain);
+    let mut village_links = Vec::new();
+    let mut area_notices = 0;
+    let mut area_active = 0;
+    let mut villages_total = a.villages.len();
+    for v in &a.villages {
+        let vpath = format!("{apath}{}/", v.slug);
+        let links: Vec<NoticeLink> = v
+            .notices
+            .iter()
+            .map(|n| link_of(n, &format!("{vpath}{}/", n.slug), v, a, today))
+            .collect();
+        let active = links.iter().filter(|l| l.status == Status::Active).count();
+        area_notices += links.len();
+        area_active += active;
+        let polling = v.cfg.polling_day.as_ref().and_then(|d| d.get());
+        village_links.push(VillageLink {
+            name: v.name().to_string(),
+            kind_zh: v.cfg.kind.zh().to_string(),
+            url: format!("{vpath}index.html"),
+            polling_day: polling.map(zh_date).unwrap_or_default(),
+            notices: links.len(),
+            active,
+        });
+        let mut c = common.ctx(&vpath, area_crumbs(chain), v.name());
+        let mut ordered = links.clone();
+        ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
+        c.insert("village", &VillageInfo::of(v));
+        c.insert("notices", &ordered);
+        c.insert("rules", &rules_for(site, chain, Some(v)));
+        c.insert("contacts", &contacts_chain(site, chain, Some(v), &[]));
+        pages.extend(r.render("village.html", &c, diags).map(|bytes| Page {
+            path: format!("{vpath}index.html"),
+            bytes,
+        }));
+        all_links.extend(links);
+    }
+    let mut sub_links = Vec::new();
+    for sub in &a.areas {
+        let l = render_area(r, common, site, sub, chain, today, pages, all_links, diags);
+        area_notices += l.notices;
+        area_active += l.active;
+        villages_total += l.villages;
+        sub_links.push(l);
+    }
+    let crumbs = area_crumbs(&chain[..chain.len() - 1]);
+    let mut c = common.ctx(&apath, crumbs, a.name());
+    c.insert(
+        "area",
+        &AreaInfo {
+            name: a.name().to_string(),
+            level: a.cfg.level.clone().unwrap_or_default(),
+        },
+    );
+    c.insert("areas", &sub_links);
+    c.insert("villages", &village_links);
+    c.insert("rules", &rules_for(site, chain, None));
+    c.insert("contacts", &contacts_chain(site, chain, None, &[]));
+    pages.extend(r.render("area.html", &c, diags).map(|bytes| Page {
+        path: format!("{apath}index.html"),
+        bytes,
+    }));
+    chain.pop();
+    AreaLink {
+        name: a.name().to_string(),
+        level: a.cfg.level.clone().unwrap_or_default(),
+        url: format!("{apath}index.html"),
+        villages: villages_total,
+        notices: area_notices,
+        active: area_active,
+    }
+}
+
+#[derive(Serialize)]
+struct AreaInfo {
+    name: String,
+    level: String,
+}
+
+#[derive(Serialize)]
+struct VillageInfo {
+    name: String,
+    kind_zh: String,
+    population: Option<u64>,
+    households: Option<u64>,
+    polling_day: String,
+    seats: String,
+    party_branch_seats: String,
+}
+
+impl VillageInfo {
+    fn of(v: &Village) -> VillageInfo {
+        let fmt = |m: &std::collections::BTreeMap<String, u32>| {
+            m.iter()
+                .map(|(k, n)| format!("{k} {n} 名"))
+                .collect::<Vec<_>>()
+                .join("，")
+        };
+        VillageInfo {
+            name: v.name().to_string(),
+            kind_zh: v.cfg.kind.zh().to_string(),
+            population: v.cfg.population,
+            households: v.cfg.households,
+            polling_day: v
+                .cfg
+                .polling_day
+                .as_ref()
+                .and_then(|d| d.get())
+                .map(zh_date)
+                .unwrap_or_default(),
+            seats: fmt(&v.cfg.seats),
+            party_branch_seats: fmt(&v.cfg.party_branch_seats),
+        }
+    }
+}
+
+/// Structure targets the county tracks, from the candidate lists (DESIGN.md §6).
+fn statistics(site: &Site) -> Vec<Stat> {
+    let villages = site.all_villages();
+    let mut committees = 0usize;
+    let mut with_woman = 0usize;
+    let mut with_young = 0usize;
+    let mut with_college = 0usize;
+    let mut members = 0usize;
+    let mut party = 0usize;
+    let mut age_sum = 0i64;
+    let mut one_shoulder = 0usize;
+    let mut with_branch = 0usize;
+    for v in &villages {
+        let polling = v.cfg.polling_day.as_ref().and_then(|d| d.get());
+        let committee = v.notices.iter().find(|n| {
+            n.kind() == NoticeKind::Candidates
+                && matches!(
+                    n.fm.body,
+                    Some(Body::VillagersCommittee | Body::ResidentsCommittee)
+                )
+        });
+        let Some(n) = committee else { continue };
+        committees += 1;
+        let cands = &n.fm.candidates;
+        if cands.iter().any(|c| c.gender.as_deref() == Some("女")) {
+            with_woman += 1;
+        }
+        let ages: Vec<i32> = cands
+            .iter()
+            .filter_map(|c| {
+                c.birth
+                    .as_ref()
+                    .and_then(|m| m.get())
+                    .zip(polling)
+                    .map(|(b, d)| age_on(b, d))
+            })
+            .collect();
+        if ages.iter().any(|a| *a < 35) {
+            with_young += 1;
+        }
+        if cands.iter().any(|c| {
+            c.education.as_deref().is_some_and(|e| {
+                ["大专", "本科", "研究生", "硕士", "博士"]
+                    .iter()
+                    .any(|x| e.contains(x))
+            })
+        }) {
+            with_college += 1;
+        }
+        members += cands.len();
+        party += cands
+            .iter()
+            .filter(|c| {
+                c.political_status
+                    .as_deref()
+                    .is_some_and(|p| p.contains("党员"))
+            })
+            .count();
+        age_sum += ages.iter().map(|a| *a as i64).sum::<i64>();
+        let chair: Vec<&str> = cands
+            .iter()
+            .filter(|c| c.post.as_deref() == Some("主任"))
+            .filter_map(|c| c.name.as_deref())
+            .collect();
+        if let Some(b) = v
+            .notices
+            .iter()
+            .find(|n| n.kind() == NoticeKind::Candidates && n.fm.body == Some(Body::PartyBranch))
+        {
+            with_branch += 1;
+            let secretary =
+                b.fm.candidates
+                    .iter()
+                    .filter(|c| c.post.as_deref() == Some("书记"))
+                    .filter_map(|c| c.name.as_deref());
+            if secretary.into_iter().any(|s| chair.contains(&s)) {
+                one_shoulder += 1;
+            }
+        }
+    }
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.0}%", a as f64 * 100.0 / b as f64)
+        }
+    };
+    let mut out = vec![
+        Stat {
+            label: "村（社区）".into(),
+            value: format!("{}", villages.len()),
+            note: format!(
+                "其中社区 {} 个",
+                villages
+                    .iter()
+                    .filter(|v| v.cfg.kind == crate::model::VillageKind::Community)
+                    .count()
+            ),
+        },
+        Stat {
+            label: "已公示候选人名单".into(),
+            value: format!("{committees}"),
+            note: "村（居）民委员会".into(),
+        },
+    ];
+    if committees > 0 {
+        out.extend([
+            Stat {
+                label: "候选人中有女性".into(),
+                value: pct(with_woman, committees),
+                note: format!("{with_woman}/{committees} 个委员会"),
+            },
+            Stat {
+                label: "有 35 岁以下候选人".into(),
+                value: pct(with_young, committees),
+                note: format!("{with_young}/{committees}"),
+            },
+            Stat {
+                label: "有大专以上学历候选人".into(),
+                value: pct(with_college, committees),
+                note: format!("{with_college}/{committees}"),
+            },
+            Stat {
+                label: "候选人中党员占比".into(),
+                value: pct(party, members),
+                note: format!("{party}/{members} 人"),
+            },
+            Stat {
+                label: "候选人平均年龄".into(),
+                value: if members > 0 {
+                    format!("{:.1} 岁", age_sum as f64 / members as f64)
+                } else {
+                    "—".into()
+                },
+                note: "按选举日计算".into(),
+            },
+            Stat {
+                label: "“一肩挑”（书记、主任同一人提名）".into(),
+                value: pct(one_shoulder, with_branch),
+                note: format!("{one_shoulder}/{with_branch} 个已公示党组织候选人的村"),
+            },
+        ]);
+    }
+    out
+}

@@ -1,0 +1,197 @@
+//! Reading content files: size limits, encodings (UTF-8 with or without BOM, GBK), line
+//! endings, and splitting a notice into front matter and body.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostics, Pos};
+
+/// Larger content files are refused: a notice is a page of text, not a data dump.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Read a text file as UTF-8 with `\n` line endings. Problems become diagnostics.
+pub fn read_text(abs: &Path, rel: &Path, diags: &Diagnostics) -> Option<String> {
+    let meta = match std::fs::metadata(abs) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.error(
+                rel,
+                Pos::default(),
+                format!("无法读取文件：{}", io_zh(&e)),
+                "请检查文件是否存在、是否有读取权限。",
+            );
+            return None;
+        }
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        diags.error(
+            rel,
+            Pos::default(),
+            format!(
+                "文件太大（{:.1} MB），超过了每个文件 {} MB 的上限。",
+                meta.len() as f64 / 1048576.0,
+                MAX_FILE_BYTES / 1048576
+            ),
+            "公告正文应是一页文字。请删去多余内容；大的附件（如扫描件）请作为图片或 PDF 放在村文件夹里再引用。",
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(
+                rel,
+                Pos::default(),
+                format!("无法读取文件：{}", io_zh(&e)),
+                "请检查文件是否有读取权限。",
+            );
+            return None;
+        }
+    };
+    decode(&bytes, rel, diags)
+}
+
+pub fn decode(bytes: &[u8], rel: &Path, diags: &Diagnostics) -> Option<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        diags.error(
+            rel,
+            Pos::default(),
+            "文件是 UTF-16 编码，无法读取。",
+            "请用记事本或 WPS 打开后“另存为”，编码选择 UTF-8。",
+        );
+        return None;
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
+    if bytes.contains(&0) {
+        diags.error(
+            rel,
+            Pos::default(),
+            "文件里有二进制内容（空字节），不是文本文件。",
+            "请确认这是用文本编辑器写的 .md 或 .yaml 文件，而不是 Word 文档或图片改了扩展名。",
+        );
+        return None;
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (cow, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            if had_errors {
+                diags.error(
+                    rel,
+                    Pos::default(),
+                    "文件既不是 UTF-8 编码，也不是 GBK 编码，无法读取。",
+                    "请用记事本或 WPS 打开后“另存为”，编码选择 UTF-8。",
+                );
+                return None;
+            }
+            diags.warning(
+                rel,
+                Pos::default(),
+                "文件是 GBK 编码，已按 GBK 读取。",
+                "建议用记事本或 WPS“另存为”UTF-8 编码，以免在别的电脑上出现乱码。",
+            );
+            cow.into_owned()
+        }
+    };
+    Some(normalize_newlines(text))
+}
+
+fn normalize_newlines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件不存在".into(),
+        PermissionDenied => "没有权限".into(),
+        _ => format!("{e}"),
+    }
+}
+
+/// A notice split into its parts.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// Line of the file where the YAML starts (1-based).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Line of the file where the body starts (1-based).
+    pub body_line: usize,
+}
+
+/// Split `---\nyaml\n---\nbody`. Errors are Chinese messages with a position.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Pos, &'static str, &'static str)> {
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err((
+            Pos::new(1, 1),
+            "文件开头没有 front matter（第一行应为 ---）。",
+            "公告文件的第一行写 ---，接着写标题、文号等信息，再用一行 --- 结束，然后写正文。可用 gongshi new notice 生成样板。",
+        ));
+    }
+    let yaml_start = first.len() + 1;
+    let mut offset = yaml_start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        let l = line.trim_end_matches('\n').trim_end();
+        if l == "---" || l == "..." {
+            let yaml = &text[yaml_start.min(text.len())..offset];
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml,
+                yaml_line: 2,
+                body: &text[body_start.min(text.len())..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err((
+        Pos::new(1, 1),
+        "front matter 没有结束：找不到第二行 ---。",
+        "请在标题、文号等信息之后、正文之前单独写一行 ---。",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_load() {
+        let d = Diagnostics::new();
+        let t = decode(
+            b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nbody\r\n",
+            Path::new("a.md"),
+            &d,
+        )
+        .unwrap();
+        assert_eq!(t, "---\ntitle: x\n---\nbody\n");
+        let s = split_front_matter(&t).unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+        assert!(!d.has_errors());
+    }
+
+    #[test]
+    fn gbk_is_decoded_with_a_warning() {
+        let d = Diagnostics::new();
+        let (gbk, _, _) = encoding_rs::GBK.encode("标题：张庄村公告");
+        let t = decode(&gbk, Path::new("a.md"), &d).unwrap();
+        assert_eq!(t, "标题：张庄村公告");
+        let all = d.into_sorted();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].message.contains("GBK"));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        let e = split_front_matter("---\ntitle: x\nbody\n").unwrap_err();
+        assert!(e.1.contains("没有结束"));
+    }
+}
