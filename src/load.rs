@@ -310,7 +310,12 @@ fn load_yaml<T: serde::de::DeserializeOwned + Default>(
 pub fn load_notice(content: &Path, content_rel: &str, diags: &Diagnostics) -> Option<Notice> {
     let file = rel(content_rel);
     let text = source::read_text(&content.join(content_rel), &file, diags)?;
-    parse_notice(&text, &file, content_rel, diags)
+    let base = content
+        .join(content_rel)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| content.to_path_buf());
+    parse_notice(&text, &file, content_rel, &base, diags)
 }
 
 /// Parse a notice's text. Public for tests and benchmarks.
@@ -318,6 +323,7 @@ pub fn parse_notice(
     text: &str,
     file: &Path,
     content_rel: &str,
+    base_dir: &Path,
     diags: &Diagnostics,
 ) -> Option<Notice> {
     let split = match source::split_front_matter(text) {
@@ -339,7 +345,16 @@ pub fn parse_notice(
             "个人身份证号、手机号不应公开，请从正文中删去。公开的联系电话请写在 contacts 或 objection 的 channels 里。",
         );
     }
-    let body = privacy::apply(split.body, &found);
+    let body = privacy::apply_markdown(split.body, &found);
+    let rendered = crate::markdown::render(
+        &body,
+        &crate::markdown::BodyCtx {
+            file,
+            body_line: split.body_line,
+            base_dir,
+        },
+        diags,
+    );
     let stem = content_rel
         .rsplit('/')
         .next()
@@ -358,6 +373,8 @@ pub fn parse_notice(
         fm,
         body,
         body_line: split.body_line,
+        body_html: rendered.html,
+        attachments: rendered.attachments,
         hash,
         index,
     })
