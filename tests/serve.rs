@@ -31,7 +31,8 @@ fn same(a: &HashMap<String, Arc<Vec<u8>>>, b: &HashMap<String, Arc<Vec<u8>>>, st
 fn incremental_equals_clean_across_edits() {
     let f = Fixture::new();
     let inc = Rebuilder::new(f.root(), today());
-    let steps: Vec<(&str, Box<dyn Fn(&Fixture)>)> = vec![
+    type Step = Box<dyn Fn(&Fixture)>;
+    let steps: Vec<(&str, Step)> = vec![
         ("start", Box::new(|_| {})),
         (
             "edit a notice",
