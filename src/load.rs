@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Pos};
@@ -42,15 +43,98 @@ pub fn load(root: &Path, diags: &Diagnostics) -> Option<Site> {
     load_cached(root, diags, None)
 }
 
-/// Parsed notices kept between runs (for `serve`): a file whose bytes did not change is not
+/// Parsed files kept between runs (for `serve`): a file whose bytes did not change is not
 /// parsed again; its diagnostics are replayed so every run still reports everything.
 #[derive(Default)]
 pub struct ParseCache {
-    map: std::sync::Mutex<std::collections::HashMap<String, CachedNotice>>,
+    map: std::sync::Mutex<std::collections::HashMap<PathBuf, CachedFile>>,
 }
 
-/// A parsed notice with the hash of the bytes it came from and the diagnostics it produced.
-type CachedNotice = (blake3::Hash, Notice, Vec<crate::diag::Diagnostic>);
+/// A parsed file with what identifies its bytes and the diagnostics it produced.
+struct CachedFile {
+    len: u64,
+    mtime: Option<std::time::SystemTime>,
+    hash: blake3::Hash,
+    value: Arc<dyn std::any::Any + Send + Sync>,
+    diags: Vec<crate::diag::Diagnostic>,
+}
+
+/// Parse `abs` with `parse`, or reuse the cached result for the same bytes. Results with
+/// errors are not kept: an error may depend on other files (a missing photo, say).
+fn cached<T: Clone + Send + Sync + 'static>(
+    cache: &ParseCache,
+    abs: &Path,
+    file: &Path,
+    diags: &Diagnostics,
+    still_valid: impl Fn(&T) -> bool,
+    parse: impl FnOnce(&str, &Diagnostics) -> Option<T>,
+) -> Option<T> {
+    let meta = std::fs::metadata(abs).ok();
+    let len = meta.as_ref().map(|m| m.len()).unwrap_or(0);
+    let mtime = meta.as_ref().and_then(|m| m.modified().ok());
+    // Size and modification time settle it unless the file changed within the last second
+    // (coarse timestamps could hide two quick saves of the same length): then compare bytes.
+    let recent = mtime.is_none_or(|t| t.elapsed().map_or(true, |e| e.as_secs() < 1));
+    let mut bytes = None;
+    {
+        let map = cache.map.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = map.get(abs)
+            && c.len == len
+            && c.mtime == mtime
+            && let Some(v) = c.value.downcast_ref::<T>()
+        {
+            let same = if recent {
+                let b = std::fs::read(abs).ok();
+                let same = b.as_ref().is_some_and(|b| blake3::hash(b) == c.hash);
+                bytes = b;
+                same
+            } else {
+                true
+            };
+            if same && still_valid(v) {
+                for d in &c.diags {
+                    diags.push(d.clone());
+                }
+                return Some(v.clone());
+            }
+        }
+    }
+    if meta.is_none() || len > source::MAX_FILE_BYTES {
+        // The uncached path reports the problem.
+        let text = source::read_text(abs, file, diags)?;
+        return parse(&text, diags);
+    }
+    let Some(bytes) = bytes.or_else(|| std::fs::read(abs).ok()) else {
+        let text = source::read_text(abs, file, diags)?;
+        return parse(&text, diags);
+    };
+    let hash = blake3::hash(&bytes);
+    let local = Diagnostics::new();
+    let value = source::decode(&bytes, file, &local).and_then(|t| parse(&t, &local));
+    let ds = local.into_sorted();
+    for d in &ds {
+        diags.push(d.clone());
+    }
+    let mut map = cache.map.lock().unwrap_or_else(|e| e.into_inner());
+    match &value {
+        Some(v) if !ds.iter().any(|d| d.is_error()) => {
+            map.insert(
+                abs.to_path_buf(),
+                CachedFile {
+                    len,
+                    mtime,
+                    hash,
+                    value: Arc::new(v.clone()),
+                    diags: ds,
+                },
+            );
+        }
+        _ => {
+            map.remove(abs);
+        }
+    }
+    value
+}
 
 /// Like [`load`], reusing and refreshing `cache`.
 pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>) -> Option<Site> {
@@ -65,11 +149,16 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
         return None;
     }
     let content_canon = content.canonicalize().ok()?;
+    let t0 = std::time::Instant::now();
     let dirs = scan(&content, &content_canon, diags);
+    if std::env::var_os("GONGSHI_TIMING").is_some() {
+        eprintln!("timing: scan {:?}", t0.elapsed());
+    }
 
     let site_file = rel("site.yaml");
-    let (cfg, index) = if content.join("site.yaml").is_file() {
-        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, diags).unwrap_or_default()
+    let (cfg, index, source_hash) = if content.join("site.yaml").is_file() {
+        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, diags, cache)
+            .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")))
     } else {
         diags.error(
             &site_file,
@@ -77,7 +166,7 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
             "缺少 content/site.yaml（网站名称、主办单位、监督电话等全站设置）。",
             "请新建 content/site.yaml；可参照 gongshi init 生成的样板。",
         );
-        Default::default()
+        (Default::default(), Default::default(), blake3::hash(b""))
     };
 
     // Shared rules.
@@ -113,6 +202,7 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
     }
 
     Some(Site {
+        source_hash,
         file: site_file,
         cfg,
         index,
@@ -243,8 +333,9 @@ fn load_area(
         return None;
     }
     let file = rel(&join(dir, "area.yaml"));
-    let (cfg, index) = load_yaml::<AreaConfig>(&content.join(dir).join("area.yaml"), &file, diags)
-        .unwrap_or_default();
+    let (cfg, index, source_hash) =
+        load_yaml::<AreaConfig>(&content.join(dir).join("area.yaml"), &file, diags, cache)
+            .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
     let slug = check_slug(cfg.slug.as_deref(), &slug, &file, diags);
 
     let mut areas = Vec::new();
@@ -273,6 +364,7 @@ fn load_area(
         .filter_map(|p| load_village(content, p, dirs, diags, cache))
         .collect();
     Some(Area {
+        source_hash,
         file,
         path: dir.to_string(),
         slug,
@@ -293,10 +385,11 @@ fn load_village(
     let d = dirs.get(dir)?;
     let folder = dir.rsplit('/').next().unwrap_or(dir).to_string();
     let file = rel(&join(dir, "village.yaml"));
-    let (cfg, index) =
-        load_yaml::<VillageConfig>(&content.join(dir).join("village.yaml"), &file, diags)?;
+    let (cfg, index, hash) =
+        load_yaml::<VillageConfig>(&content.join(dir).join("village.yaml"), &file, diags, cache)?;
+    let source_hash = hash;
     let slug = check_slug(cfg.slug.as_deref(), &folder, &file, diags);
-    let mut notices: Vec<Notice> = d
+    let mut notices: Vec<Arc<Notice>> = d
         .files
         .par_iter()
         .filter(|f| f.ends_with(".md"))
@@ -304,6 +397,7 @@ fn load_village(
         .collect();
     notices.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(Village {
+        source_hash,
         file,
         path: dir.to_string(),
         slug,
@@ -313,14 +407,24 @@ fn load_village(
     })
 }
 
-fn load_yaml<T: serde::de::DeserializeOwned + Default>(
+fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static>(
     abs: &Path,
     file: &Path,
     diags: &Diagnostics,
-) -> Option<(T, crate::yamlspan::SpanIndex)> {
-    let text = source::read_text(abs, file, diags)?;
-    let masked = yaml::mask_yaml(&text, 1, file, diags);
-    yaml::parse::<T>(&masked, 1, file, diags)
+    cache: Option<&ParseCache>,
+) -> Option<(T, crate::yamlspan::SpanIndex, blake3::Hash)> {
+    let parse = |text: &str, d: &Diagnostics| {
+        let masked = yaml::mask_yaml(text, 1, file, d);
+        let hash = blake3::hash(masked.as_bytes());
+        yaml::parse::<T>(&masked, 1, file, d).map(|(v, i)| (v, i, hash))
+    };
+    match cache {
+        None => {
+            let text = source::read_text(abs, file, diags)?;
+            parse(&text, diags)
+        }
+        Some(c) => cached(c, abs, file, diags, |_| true, parse),
+    }
 }
 
 /// Load one notice (`content_rel` relative to `content/`).
@@ -329,60 +433,30 @@ pub fn load_notice(
     content_rel: &str,
     diags: &Diagnostics,
     cache: Option<&ParseCache>,
-) -> Option<Notice> {
+) -> Option<Arc<Notice>> {
     let file = rel(content_rel);
     let abs = content.join(content_rel);
     let base = abs
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| content.to_path_buf());
-    let Some(cache) = cache else {
-        let text = source::read_text(&abs, &file, diags)?;
-        return parse_notice(&text, &file, content_rel, &base, diags);
+    let parse = |text: &str, d: &Diagnostics| {
+        parse_notice(text, &file, content_rel, &base, d).map(Arc::new)
     };
-    let size_ok = std::fs::metadata(&abs).is_ok_and(|m| m.len() <= source::MAX_FILE_BYTES);
-    let bytes = if size_ok {
-        std::fs::read(&abs).ok()
-    } else {
-        None
-    };
-    let Some(bytes) = bytes else {
-        // Let the uncached path report the problem.
-        return source::read_text(&abs, &file, diags)
-            .and_then(|t| parse_notice(&t, &file, content_rel, &base, diags));
-    };
-    let hash = blake3::hash(&bytes);
-    if let Some((h, notice, ds)) = cache
-        .map
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(content_rel)
-        && *h == hash
-        && notice.attachments.iter().all(|a| base.join(a).is_file())
-    {
-        for d in ds {
-            diags.push(d.clone());
+    match cache {
+        None => {
+            let text = source::read_text(&abs, &file, diags)?;
+            parse(&text, diags)
         }
-        return Some(notice.clone());
+        Some(cache) => cached(
+            cache,
+            &abs,
+            &file,
+            diags,
+            |n: &Arc<Notice>| n.attachments.iter().all(|a| base.join(a).is_file()),
+            parse,
+        ),
     }
-    let local = Diagnostics::new();
-    let notice = source::decode(&bytes, &file, &local)
-        .and_then(|t| parse_notice(&t, &file, content_rel, &base, &local));
-    let ds = local.into_sorted();
-    for d in &ds {
-        diags.push(d.clone());
-    }
-    let mut map = cache.map.lock().unwrap_or_else(|e| e.into_inner());
-    // Notices with errors are parsed again next time: an error may depend on other files.
-    match &notice {
-        Some(n) if !ds.iter().any(|d| d.is_error()) => {
-            map.insert(content_rel.to_string(), (hash, n.clone(), ds));
-        }
-        _ => {
-            map.remove(content_rel);
-        }
-    }
-    notice
 }
 
 /// Parse a notice's text. Public for tests and benchmarks.

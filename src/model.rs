@@ -671,12 +671,14 @@ impl Notice {
 #[derive(Debug, Clone)]
 pub struct Village {
     pub file: PathBuf,
+    /// blake3 of `village.yaml`'s bytes (for render caches).
+    pub source_hash: blake3::Hash,
     /// Folder path relative to `content/`, e.g. `chengguan/zhangzhuang`.
     pub path: String,
     pub slug: String,
     pub cfg: VillageConfig,
     pub index: crate::yamlspan::SpanIndex,
-    pub notices: Vec<Notice>,
+    pub notices: Vec<std::sync::Arc<Notice>>,
 }
 
 impl Village {
@@ -688,6 +690,8 @@ impl Village {
 #[derive(Debug, Clone)]
 pub struct Area {
     pub file: PathBuf,
+    /// blake3 of `area.yaml`'s bytes (for render caches).
+    pub source_hash: blake3::Hash,
     /// Folder path relative to `content/`, e.g. `chengguan` or `baihe/chengguan`.
     pub path: String,
     pub slug: String,
@@ -712,13 +716,15 @@ impl Area {
 }
 
 /// The whole loaded site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub file: PathBuf,
+    /// blake3 of `site.yaml`'s bytes (for render caches).
+    pub source_hash: blake3::Hash,
     pub cfg: SiteConfig,
     pub index: crate::yamlspan::SpanIndex,
     /// Shared rules from `content/rules/`.
-    pub rules: Vec<Notice>,
+    pub rules: Vec<std::sync::Arc<Notice>>,
     pub areas: Vec<Area>,
 }
 

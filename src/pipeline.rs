@@ -53,17 +53,30 @@ pub fn check(
     Some(site)
 }
 
+/// What `serve` keeps between rebuilds: parsed files and rendered pages.
+#[derive(Default)]
+pub struct Caches {
+    pub parse: crate::load::ParseCache,
+    pub pages: render::site::PageMemo,
+}
+
 /// Load, validate and render every target into memory. `None` when there were errors
 /// (they are in `diags`). `cache` lets `serve` skip parsing files that did not change.
 pub fn render_all(
     root: &Path,
     today: civil::Date,
     base_url: Option<&str>,
-    cache: Option<&crate::load::ParseCache>,
+    caches: Option<&Caches>,
     diags: &Diagnostics,
 ) -> Option<Vec<Page>> {
+    let cache = caches.map(|c| &c.parse);
+    let timing = std::env::var_os("GONGSHI_TIMING").is_some();
+    let t0 = Instant::now();
     let site = {
         let mut site = crate::load::load_cached(root, diags, cache)?;
+        if timing {
+            eprintln!("timing: load {:?}", t0.elapsed());
+        }
         if let Some(u) = base_url {
             site.cfg.base_url = Some(u.to_string());
         }
@@ -74,7 +87,14 @@ pub fn render_all(
     if diags.has_errors() {
         return None;
     }
-    let (mut pages, copies) = render::site::render(&site, root, &theme, today, diags)?;
+    if timing {
+        eprintln!("timing: validate {:?}", t0.elapsed());
+    }
+    let (mut pages, copies) =
+        render::site::render(&site, root, &theme, today, caches.map(|c| &c.pages), diags)?;
+    if timing {
+        eprintln!("timing: render {:?}", t0.elapsed());
+    }
     for c in copies {
         match std::fs::read(&c.from) {
             Ok(bytes) => pages.push(Page { path: c.to, bytes }),

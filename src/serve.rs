@@ -15,7 +15,6 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tower_livereload::{LiveReloadLayer, Reloader};
 
 use crate::diag::{Diagnostic, Diagnostics, summary};
-use crate::load::ParseCache;
 use crate::pipeline;
 
 pub struct ServeOptions {
@@ -39,7 +38,7 @@ struct State {
 pub struct Rebuilder {
     root: PathBuf,
     today: Option<jiff::civil::Date>,
-    cache: ParseCache,
+    caches: pipeline::Caches,
 }
 
 impl Rebuilder {
@@ -47,7 +46,7 @@ impl Rebuilder {
         Rebuilder {
             root: root.to_path_buf(),
             today,
-            cache: ParseCache::default(),
+            caches: pipeline::Caches::default(),
         }
     }
 
@@ -55,7 +54,7 @@ impl Rebuilder {
     pub fn rebuild(&self) -> (Option<Files>, Vec<Diagnostic>) {
         let diags = Diagnostics::new();
         let today = self.today.unwrap_or_else(pipeline::today);
-        let pages = pipeline::render_all(&self.root, today, None, Some(&self.cache), &diags);
+        let pages = pipeline::render_all(&self.root, today, None, Some(&self.caches), &diags);
         let files = pages.map(|ps| {
             ps.into_iter()
                 .map(|p| (p.path, Arc::new(p.bytes)))

@@ -246,15 +246,66 @@ impl Common {
     }
 }
 
+/// Rendered pages kept between runs (for `serve`), keyed by a hash of everything the page
+/// is made from, so an unchanged page is not rendered again and the result still equals a
+/// clean build byte for byte.
+#[derive(Default)]
+pub struct PageMemo {
+    map: std::sync::Mutex<
+        std::collections::HashMap<String, (blake3::Hash, std::sync::Arc<Vec<u8>>)>,
+    >,
+}
+
+impl PageMemo {
+    fn get(&self, path: &str, key: &blake3::Hash) -> Option<Vec<u8>> {
+        let m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        m.get(path)
+            .filter(|(k, _)| k == key)
+            .map(|(_, b)| b.as_ref().clone())
+    }
+    fn put(&self, path: &str, key: blake3::Hash, bytes: &[u8]) {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        m.insert(path.to_string(), (key, std::sync::Arc::new(bytes.to_vec())));
+    }
+}
+
+/// Everything site-wide a page depends on: site.yaml, the rules, the theme, the day.
+fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hasher {
+    let mut h = blake3::Hasher::new();
+    h.update(site.source_hash.as_bytes());
+    h.update(site.cfg.base_url.as_deref().unwrap_or("").as_bytes());
+    for r in &site.rules {
+        h.update(r.slug.as_bytes());
+        h.update(r.hash.as_bytes());
+    }
+    h.update(theme.hash().as_bytes());
+    h.update(today.to_string().as_bytes());
+    h
+}
+
+/// `env` extended with the area chain and the village.
+fn village_env(env: &blake3::Hasher, areas: &[&Area], v: &Village) -> blake3::Hasher {
+    let mut h = env.clone();
+    for a in areas {
+        h.update(a.slug.as_bytes());
+        h.update(a.source_hash.as_bytes());
+    }
+    h.update(v.slug.as_bytes());
+    h.update(v.source_hash.as_bytes());
+    h
+}
+
 /// Render the whole site. Returns the pages and the attachment copies.
 pub fn render(
     site: &Site,
     root: &Path,
     theme: &Theme,
     today: civil::Date,
+    memo: Option<&PageMemo>,
     diags: &Diagnostics,
 ) -> Option<(Vec<Page>, Vec<Copy>)> {
     let r = SiteRenderer::new(theme, diags)?;
+    let env = memo.map(|_| site_env(site, theme, today));
     let cfg = &site.cfg;
     let common = Common {
         site: SiteInfo {
@@ -286,16 +337,7 @@ pub fn render(
     let results: Vec<(Option<Page>, Vec<Copy>)> = placed
         .par_iter()
         .map(|p| {
-            let ctx = NoticeCtx {
-                site,
-                areas: &p.areas,
-                village: Some(p.village),
-                path: p.path.clone(),
-                today,
-            };
-            let mut view = notice_view(p.notice, &ctx);
             let base = content.join(&p.village.path);
-            view.body_html = p.notice.body_html.clone();
             let mut copies: Vec<Copy> = p
                 .notice
                 .attachments
@@ -316,6 +358,27 @@ pub fn render(
                     });
                 }
             }
+            let path = format!("{}index.html", p.path);
+            let key = env.as_ref().map(|env| {
+                let mut h = village_env(env, &p.areas, p.village);
+                h.update(p.notice.slug.as_bytes());
+                h.update(p.notice.hash.as_bytes());
+                h.finalize()
+            });
+            if let (Some(m), Some(k)) = (memo, &key)
+                && let Some(bytes) = m.get(&path, k)
+            {
+                return (Some(Page { path, bytes }), copies);
+            }
+            let ctx = NoticeCtx {
+                site,
+                areas: &p.areas,
+                village: Some(p.village),
+                path: p.path.clone(),
+                today,
+            };
+            let mut view = notice_view(p.notice, &ctx);
+            view.body_html = p.notice.body_html.clone();
             let mut crumbs = area_crumbs(&p.areas);
             crumbs.push(Crumb {
                 name: p.village.name().to_string(),
@@ -324,10 +387,12 @@ pub fn render(
             let mut c = common.ctx(&p.path, crumbs, &view.title);
             c.insert("notice", &view);
             c.insert("rules", &rules_for(site, &p.areas, Some(p.village)));
-            let page = r.render("notice.html", &c, diags).map(|bytes| Page {
-                path: format!("{}index.html", p.path),
-                bytes,
-            });
+            let page = r
+                .render("notice.html", &c, diags)
+                .map(|bytes| Page { path, bytes });
+            if let (Some(m), Some(k), Some(pg)) = (memo, key, &page) {
+                m.put(&pg.path, k, &pg.bytes);
+            }
             (page, copies)
         })
         .collect();
@@ -397,6 +462,7 @@ pub fn render(
             today,
             &mut pages,
             &mut all_links,
+            memo.zip(env.as_ref()),
             diags,
         ));
     }
@@ -480,6 +546,7 @@ fn render_area<'a>(
     today: civil::Date,
     pages: &mut Vec<Page>,
     all_links: &mut Vec<NoticeLink>,
+    memo: Option<(&PageMemo, &blake3::Hasher)>,
     diags: &Diagnostics,
 ) -> AreaLink {
     chain.push(a);
@@ -488,6 +555,7 @@ fn render_area<'a>(
     let mut area_notices = 0;
     let mut area_active = 0;
     let mut villages_total = a.villages.len();
+    let mut boards = Vec::new();
     for v in &a.villages {
         let vpath = format!("{apath}{}/", v.slug);
         let links: Vec<NoticeLink> = v
@@ -507,22 +575,50 @@ fn render_area<'a>(
             notices: links.len(),
             active,
         });
-        let mut c = common.ctx(&vpath, area_crumbs(chain), v.name());
-        let mut ordered = links.clone();
-        ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
-        c.insert("village", &VillageInfo::of(v));
-        c.insert("notices", &ordered);
-        c.insert("rules", &rules_for(site, chain, Some(v)));
-        c.insert("contacts", &contacts_chain(site, chain, Some(v), &[]));
-        pages.extend(r.render("village.html", &c, diags).map(|bytes| Page {
-            path: format!("{vpath}index.html"),
-            bytes,
-        }));
+        boards.push((v, vpath, links.clone()));
         all_links.extend(links);
     }
+    // Village boards, in parallel; unchanged ones come from the memo.
+    let chain_now: &[&Area] = chain;
+    let rendered: Vec<Option<Page>> = boards
+        .par_iter()
+        .map(|(v, vpath, links)| {
+            let path = format!("{vpath}index.html");
+            let key = memo.map(|(_, env)| {
+                let mut h = village_env(env, chain_now, v);
+                for n in &v.notices {
+                    h.update(n.slug.as_bytes());
+                    h.update(n.hash.as_bytes());
+                }
+                h.finalize()
+            });
+            if let (Some((m, _)), Some(k)) = (memo, &key)
+                && let Some(bytes) = m.get(&path, k)
+            {
+                return Some(Page { path, bytes });
+            }
+            let mut c = common.ctx(vpath, area_crumbs(chain_now), v.name());
+            let mut ordered = links.clone();
+            ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
+            c.insert("village", &VillageInfo::of(v));
+            c.insert("notices", &ordered);
+            c.insert("rules", &rules_for(site, chain_now, Some(v)));
+            c.insert("contacts", &contacts_chain(site, chain_now, Some(v), &[]));
+            let page = r
+                .render("village.html", &c, diags)
+                .map(|bytes| Page { path, bytes });
+            if let (Some((m, _)), Some(k), Some(pg)) = (memo, key, &page) {
+                m.put(&pg.path, k, &pg.bytes);
+            }
+            page
+        })
+        .collect();
+    pages.extend(rendered.into_iter().flatten());
     let mut sub_links = Vec::new();
     for sub in &a.areas {
-        let l = render_area(r, common, site, sub, chain, today, pages, all_links, diags);
+        let l = render_area(
+            r, common, site, sub, chain, today, pages, all_links, memo, diags,
+        );
         area_notices += l.notices;
         area_active += l.active;
         villages_total += l.villages;
