@@ -251,9 +251,8 @@ impl Common {
 /// clean build byte for byte.
 #[derive(Default)]
 pub struct PageMemo {
-    map: std::sync::Mutex<
-        std::collections::HashMap<String, (blake3::Hash, std::sync::Arc<Vec<u8>>)>,
-    >,
+    /// Output path → (input hash, bytes).
+    map: std::sync::Mutex<std::collections::HashMap<String, (blake3::Hash, Vec<u8>)>>,
 }
 
 impl PageMemo {
@@ -265,7 +264,7 @@ impl PageMemo {
     }
     fn put(&self, path: &str, key: blake3::Hash, bytes: &[u8]) {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        m.insert(path.to_string(), (key, std::sync::Arc::new(bytes.to_vec())));
+        m.insert(path.to_string(), (key, bytes.to_vec()));
     }
 }
 
