@@ -260,7 +260,7 @@ impl PageMemo {
         let m = self.map.lock().unwrap_or_else(|e| e.into_inner());
         m.get(path)
             .filter(|(k, _)| k == key)
-            .map(|(_, b)| b.as_ref().clone())
+            .map(|(_, b)| b.clone())
     }
     fn put(&self, path: &str, key: blake3::Hash, bytes: &[u8]) {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
