@@ -195,7 +195,9 @@ fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> b
     ok
 }
 
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
+pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
+    // Watcher events carry absolute paths: compare them with an absolute root.
+    opts.root = opts.root.canonicalize().unwrap_or(opts.root);
     let content = opts.root.join("content");
     if !content.is_dir() {
         return Err(format!(
