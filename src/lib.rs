@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod diag;
 pub mod load;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod pipeline;

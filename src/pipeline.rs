@@ -50,6 +50,9 @@ pub fn check(
         site.cfg.base_url = Some(u.to_string());
     }
     crate::validate::validate(&site, root, today, diags);
+    if let Some(prev) = crate::manifest::read(&root.join("output")) {
+        crate::manifest::check(&site, &prev, today, diags);
+    }
     Some(site)
 }
 
@@ -67,6 +70,7 @@ pub fn render_all(
     today: civil::Date,
     base_url: Option<&str>,
     caches: Option<&Caches>,
+    previous: Option<&crate::manifest::Manifest>,
     diags: &Diagnostics,
 ) -> Option<Vec<Page>> {
     let cache = caches.map(|c| &c.parse);
@@ -81,6 +85,9 @@ pub fn render_all(
             site.cfg.base_url = Some(u.to_string());
         }
         crate::validate::validate(&site, root, today, diags);
+        if let Some(prev) = previous {
+            crate::manifest::check(&site, prev, today, diags);
+        }
         site
     };
     let theme = Theme::load(root, diags);
@@ -109,6 +116,11 @@ pub fn render_all(
     if diags.has_errors() {
         return None;
     }
+    let manifest = crate::manifest::make(&site);
+    pages.push(Page {
+        path: crate::manifest::FILE.into(),
+        bytes: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+    });
     Some(pages)
 }
 
@@ -135,6 +147,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         opts.today,
         opts.base_url.as_deref(),
         None,
+        crate::manifest::read(&opts.output).as_ref(),
         &diags,
     ) else {
         return fail(diags);

@@ -54,7 +54,14 @@ impl Rebuilder {
     pub fn rebuild(&self) -> (Option<Files>, Vec<Diagnostic>) {
         let diags = Diagnostics::new();
         let today = self.today.unwrap_or_else(pipeline::today);
-        let pages = pipeline::render_all(&self.root, today, None, Some(&self.caches), &diags);
+        let pages = pipeline::render_all(
+            &self.root,
+            today,
+            None,
+            Some(&self.caches),
+            crate::manifest::read(&self.root.join("output")).as_ref(),
+            &diags,
+        );
         let files = pages.map(|ps| {
             ps.into_iter()
                 .map(|p| (p.path, Arc::new(p.bytes)))

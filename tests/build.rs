@@ -219,3 +219,45 @@ fn snapshots_of_representative_pages() {
     insta::assert_snapshot!("site_board", page(&f, "output/index.html"));
     insta::assert_snapshot!("rules_page", page(&f, "output/rules/jilv/index.html"));
 }
+
+#[test]
+fn a_published_notice_cannot_change_silently() {
+    let f = Fixture::new();
+    assert_eq!(f.build().code, 0);
+    let manifest = f.read("output/manifest.json");
+    assert!(manifest.contains("t/v/candidates/"), "{manifest}");
+    // The candidate notice is up (posted from today): a change needs a 更正说明.
+    f.edit(
+        "content/t/v/candidates.md",
+        "birth: \"1975-03\"",
+        "birth: \"1975-04\"",
+    );
+    let r = f.build();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.expect(true, "content/t/v/candidates.md", 2, "没有新增更正说明");
+    assert_eq!(f.run(&["check"]).code, 1, "check must agree with build");
+    f.edit(
+        "content/t/v/candidates.md",
+        "private:",
+        "revisions: [{on: 2026-11-22, note: 更正王建国的出生年月}]\nprivate:",
+    );
+    let r = f.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        f.read("output/t/v/candidates/index.html")
+            .contains("更正王建国的出生年月")
+    );
+    // A notice not yet up may still be edited freely.
+    f.write(
+        "content/t/v/election.md",
+        "---\nkind: election\ntitle: 张庄村选举公告\nnumber: 张庄村选字〔2026〕5号\nissued_by: 张庄村村民选举委员会\nissued_on: 2026-11-22\nposted: {from: 2026-11-25, to: 2026-12-20}\nelection: {date: 2026-12-20, place: 村文化广场}\n---\n",
+    );
+    assert_eq!(f.build().code, 0);
+    f.edit(
+        "content/t/v/election.md",
+        "place: 村文化广场",
+        "place: 村委会大院",
+    );
+    let r = f.build();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -304,6 +304,13 @@ pub fn personal_numbers(text: &str) -> Vec<String> {
                 i += 1;
             }
             let run: String = chars[start..i].iter().collect();
+            // A run glued to Latin letters is part of a hash or code (manifest.json holds hex
+            // content hashes), not a number a person wrote.
+            let glued = (start > 0 && chars[start - 1].is_ascii_alphabetic())
+                || chars.get(i).is_some_and(|c| c.is_ascii_alphabetic());
+            if glued {
+                continue;
+            }
             let is_id = run.len() == 18;
             let is_mobile =
                 run.len() == 11 && run.starts_with('1') && matches!(run.as_bytes()[1], b'3'..=b'9');
