@@ -2,8 +2,10 @@
 //! `themes/default/` override it file by file.
 
 use include_dir::{Dir, include_dir};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Pos};
@@ -12,18 +14,20 @@ static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default"
 
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
-    /// Path inside the theme (e.g. `templates/base.html`) → bytes.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// Path inside the theme (e.g. `templates/base.html`) → bytes. Built-in files are
+    /// borrowed from the binary, not copied (fonts are large and `serve` loads the theme on
+    /// every rebuild).
+    pub files: BTreeMap<String, Cow<'static, [u8]>>,
+    /// Paths overridden from the root's `themes/default/`.
+    overridden: Vec<String>,
 }
 
 impl Theme {
     /// The built-in theme overlaid with `root/themes/default/`.
     pub fn load(root: &Path, diags: &Diagnostics) -> Theme {
-        let mut files = BTreeMap::new();
-        collect_embedded(&DEFAULT, &mut files);
+        let mut theme = Theme::builtin();
         let over = root.join("themes").join("default");
         if over.is_dir() {
-            let canon = over.canonicalize().ok();
             for e in WalkDir::new(&over)
                 .follow_links(false)
                 .into_iter()
@@ -36,10 +40,10 @@ impl Theme {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                let _ = &canon;
                 match std::fs::read(e.path()) {
                     Ok(b) => {
-                        files.insert(rel, b);
+                        theme.files.insert(rel.clone(), Cow::Owned(b));
+                        theme.overridden.push(rel);
                     }
                     Err(err) => diags.error(
                         &Path::new("themes/default").join(&rel),
@@ -50,14 +54,17 @@ impl Theme {
                 }
             }
         }
-        Theme { files }
+        theme
     }
 
     /// The built-in theme alone.
     pub fn builtin() -> Theme {
         let mut files = BTreeMap::new();
         collect_embedded(&DEFAULT, &mut files);
-        Theme { files }
+        Theme {
+            files,
+            overridden: Vec::new(),
+        }
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {
@@ -71,14 +78,30 @@ impl Theme {
         self.files.iter().filter_map(move |(k, v)| {
             k.strip_prefix(prefix)
                 .and_then(|r| r.strip_prefix('/'))
-                .map(|r| (r, v.as_slice()))
+                .map(|r| (r, v.as_ref()))
         })
     }
 
-    /// A fingerprint of everything in the theme (for caches).
+    /// A fingerprint of everything in the theme (for caches). The built-in part is hashed
+    /// once per process.
     pub fn hash(&self) -> blake3::Hash {
+        static BUILTIN: OnceLock<blake3::Hash> = OnceLock::new();
+        let builtin = BUILTIN.get_or_init(|| {
+            let mut h = blake3::Hasher::new();
+            for (k, v) in &Theme::builtin().files {
+                h.update(k.as_bytes());
+                h.update(&(v.len() as u64).to_le_bytes());
+                h.update(v);
+            }
+            h.finalize()
+        });
+        if self.overridden.is_empty() {
+            return *builtin;
+        }
         let mut h = blake3::Hasher::new();
-        for (k, v) in &self.files {
+        h.update(builtin.as_bytes());
+        for k in &self.overridden {
+            let v = &self.files[k];
             h.update(k.as_bytes());
             h.update(&(v.len() as u64).to_le_bytes());
             h.update(v);
@@ -87,11 +110,11 @@ impl Theme {
     }
 }
 
-fn collect_embedded(dir: &Dir<'_>, out: &mut BTreeMap<String, Vec<u8>>) {
+fn collect_embedded(dir: &'static Dir<'static>, out: &mut BTreeMap<String, Cow<'static, [u8]>>) {
     for f in dir.files() {
         out.insert(
             f.path().to_string_lossy().replace('\\', "/"),
-            f.contents().to_vec(),
+            Cow::Borrowed(f.contents()),
         );
     }
     for d in dir.dirs() {
