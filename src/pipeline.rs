@@ -76,10 +76,16 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     if diags.has_errors() {
         return fail(diags);
     }
-    let Some((pages, copies)) = render::site::render(&site, &opts.root, &theme, opts.today, &diags)
+    let Some((mut pages, copies)) =
+        render::site::render(&site, &opts.root, &theme, opts.today, &diags)
     else {
         return fail(diags);
     };
+    if !diags.has_errors() {
+        pages.extend(render::poster::render(
+            &site, &opts.root, &theme, opts.today, &diags,
+        ));
+    }
     if diags.has_errors() {
         return fail(diags);
     }
