@@ -11,6 +11,7 @@ pub mod privacy;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod validate;

@@ -39,6 +39,21 @@ fn join(a: &str, b: &str) -> String {
 
 /// Load the site under `root/content`. Returns `None` only when nothing useful could be read.
 pub fn load(root: &Path, diags: &Diagnostics) -> Option<Site> {
+    load_cached(root, diags, None)
+}
+
+/// Parsed notices kept between runs (for `serve`): a file whose bytes did not change is not
+/// parsed again; its diagnostics are replayed so every run still reports everything.
+#[derive(Default)]
+pub struct ParseCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, CachedNotice>>,
+}
+
+/// A parsed notice with the hash of the bytes it came from and the diagnostics it produced.
+type CachedNotice = (blake3::Hash, Notice, Vec<crate::diag::Diagnostic>);
+
+/// Like [`load`], reusing and refreshing `cache`.
+pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>) -> Option<Site> {
     let content = root.join("content");
     if !content.is_dir() {
         diags.error(
@@ -71,7 +86,7 @@ pub fn load(root: &Path, diags: &Diagnostics) -> Option<Site> {
         let files: Vec<&String> = d.files.iter().filter(|f| f.ends_with(".md")).collect();
         rules = files
             .par_iter()
-            .filter_map(|f| load_notice(&content, &join("rules", f), diags))
+            .filter_map(|f| load_notice(&content, &join("rules", f), diags, cache))
             .collect();
     }
 
@@ -91,7 +106,7 @@ pub fn load(root: &Path, diags: &Diagnostics) -> Option<Site> {
             if sub == "rules" {
                 continue;
             }
-            if let Some(area) = load_area(&content, sub, &dirs, diags) {
+            if let Some(area) = load_area(&content, sub, &dirs, diags, cache) {
                 areas.push(area);
             }
         }
@@ -198,6 +213,7 @@ fn load_area(
     dir: &str,
     dirs: &BTreeMap<String, Dir>,
     diags: &Diagnostics,
+    cache: Option<&ParseCache>,
 ) -> Option<Area> {
     let d = dirs.get(dir)?;
     let slug = dir.rsplit('/').next().unwrap_or(dir).to_string();
@@ -238,7 +254,7 @@ fn load_area(
         let sd = dirs.get(&p);
         if sd.is_some_and(|x| x.files.iter().any(|f| f == "village.yaml")) {
             village_dirs.push(p);
-        } else if let Some(a) = load_area(content, &p, dirs, diags) {
+        } else if let Some(a) = load_area(content, &p, dirs, diags, cache) {
             areas.push(a);
         }
     }
@@ -254,7 +270,7 @@ fn load_area(
     }
     let villages: Vec<Village> = village_dirs
         .par_iter()
-        .filter_map(|p| load_village(content, p, dirs, diags))
+        .filter_map(|p| load_village(content, p, dirs, diags, cache))
         .collect();
     Some(Area {
         file,
@@ -272,6 +288,7 @@ fn load_village(
     dir: &str,
     dirs: &BTreeMap<String, Dir>,
     diags: &Diagnostics,
+    cache: Option<&ParseCache>,
 ) -> Option<Village> {
     let d = dirs.get(dir)?;
     let folder = dir.rsplit('/').next().unwrap_or(dir).to_string();
@@ -283,7 +300,7 @@ fn load_village(
         .files
         .par_iter()
         .filter(|f| f.ends_with(".md"))
-        .filter_map(|f| load_notice(content, &join(dir, f), diags))
+        .filter_map(|f| load_notice(content, &join(dir, f), diags, cache))
         .collect();
     notices.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(Village {
@@ -307,10 +324,65 @@ fn load_yaml<T: serde::de::DeserializeOwned + Default>(
 }
 
 /// Load one notice (`content_rel` relative to `content/`).
-pub fn load_notice(content: &Path, content_rel: &str, diags: &Diagnostics) -> Option<Notice> {
+pub fn load_notice(
+    content: &Path,
+    content_rel: &str,
+    diags: &Diagnostics,
+    cache: Option<&ParseCache>,
+) -> Option<Notice> {
     let file = rel(content_rel);
-    let text = source::read_text(&content.join(content_rel), &file, diags)?;
-    parse_notice(&text, &file, content_rel, diags)
+    let abs = content.join(content_rel);
+    let base = abs
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| content.to_path_buf());
+    let Some(cache) = cache else {
+        let text = source::read_text(&abs, &file, diags)?;
+        return parse_notice(&text, &file, content_rel, &base, diags);
+    };
+    let size_ok = std::fs::metadata(&abs).is_ok_and(|m| m.len() <= source::MAX_FILE_BYTES);
+    let bytes = if size_ok {
+        std::fs::read(&abs).ok()
+    } else {
+        None
+    };
+    let Some(bytes) = bytes else {
+        // Let the uncached path report the problem.
+        return source::read_text(&abs, &file, diags)
+            .and_then(|t| parse_notice(&t, &file, content_rel, &base, diags));
+    };
+    let hash = blake3::hash(&bytes);
+    if let Some((h, notice, ds)) = cache
+        .map
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(content_rel)
+        && *h == hash
+        && notice.attachments.iter().all(|a| base.join(a).is_file())
+    {
+        for d in ds {
+            diags.push(d.clone());
+        }
+        return Some(notice.clone());
+    }
+    let local = Diagnostics::new();
+    let notice = source::decode(&bytes, &file, &local)
+        .and_then(|t| parse_notice(&t, &file, content_rel, &base, &local));
+    let ds = local.into_sorted();
+    for d in &ds {
+        diags.push(d.clone());
+    }
+    let mut map = cache.map.lock().unwrap_or_else(|e| e.into_inner());
+    // Notices with errors are parsed again next time: an error may depend on other files.
+    match &notice {
+        Some(n) if !ds.iter().any(|d| d.is_error()) => {
+            map.insert(content_rel.to_string(), (hash, n.clone(), ds));
+        }
+        _ => {
+            map.remove(content_rel);
+        }
+    }
+    notice
 }
 
 /// Parse a notice's text. Public for tests and benchmarks.
@@ -318,6 +390,7 @@ pub fn parse_notice(
     text: &str,
     file: &Path,
     content_rel: &str,
+    base_dir: &Path,
     diags: &Diagnostics,
 ) -> Option<Notice> {
     let split = match source::split_front_matter(text) {
@@ -339,7 +412,16 @@ pub fn parse_notice(
             "个人身份证号、手机号不应公开，请从正文中删去。公开的联系电话请写在 contacts 或 objection 的 channels 里。",
         );
     }
-    let body = privacy::apply(split.body, &found);
+    let body = privacy::apply_markdown(split.body, &found);
+    let rendered = crate::markdown::render(
+        &body,
+        &crate::markdown::BodyCtx {
+            file,
+            body_line: split.body_line,
+            base_dir,
+        },
+        diags,
+    );
     let stem = content_rel
         .rsplit('/')
         .next()
@@ -358,6 +440,8 @@ pub fn parse_notice(
         fm,
         body,
         body_line: split.body_line,
+        body_html: rendered.html,
+        attachments: rendered.attachments,
         hash,
         index,
     })

@@ -42,6 +42,17 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// 本地预览：生成、启动网页服务，文件一改浏览器自动刷新
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// 新建一个县的网站根目录（含一个带注释的示例村）
     Init { dir: PathBuf },
     /// 新建村或公告的样板文件
@@ -137,6 +148,32 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            today: t,
+        } => {
+            let today = match t.map(|s| today(Some(s))).transpose() {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match gongshi::serve::serve(gongshi::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                today,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(1)
+                }
             }
         }
         Command::Init { dir } => match scaffold::init(&dir) {

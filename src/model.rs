@@ -654,6 +654,11 @@ pub struct Notice {
     pub body: String,
     /// Line in the file where the body starts (1-based), for body diagnostics.
     pub body_line: usize,
+    /// The body rendered to sanitised HTML at load time (so link problems are reported
+    /// with every other diagnostic).
+    pub body_html: String,
+    /// Files the body references, relative to the notice's folder.
+    pub attachments: Vec<String>,
     /// blake3 of the masked file text: the notice's content hash.
     pub hash: String,
     pub index: crate::yamlspan::SpanIndex,

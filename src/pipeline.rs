@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
 use crate::publish::{self, Staging};
 use crate::render;
+use crate::render::site::Page;
 use crate::theme::Theme;
 
 pub struct BuildOptions {
@@ -52,6 +53,48 @@ pub fn check(
     Some(site)
 }
 
+/// Load, validate and render every target into memory. `None` when there were errors
+/// (they are in `diags`). `cache` lets `serve` skip parsing files that did not change.
+pub fn render_all(
+    root: &Path,
+    today: civil::Date,
+    base_url: Option<&str>,
+    cache: Option<&crate::load::ParseCache>,
+    diags: &Diagnostics,
+) -> Option<Vec<Page>> {
+    let site = {
+        let mut site = crate::load::load_cached(root, diags, cache)?;
+        if let Some(u) = base_url {
+            site.cfg.base_url = Some(u.to_string());
+        }
+        crate::validate::validate(&site, root, today, diags);
+        site
+    };
+    let theme = Theme::load(root, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let (mut pages, copies) = render::site::render(&site, root, &theme, today, diags)?;
+    if !diags.has_errors() {
+        pages.extend(render::poster::render(&site, root, &theme, today, diags));
+    }
+    for c in copies {
+        match std::fs::read(&c.from) {
+            Ok(bytes) => pages.push(Page { path: c.to, bytes }),
+            Err(e) => diags.error(
+                &c.from,
+                Pos::default(),
+                format!("无法读取附件：{}", crate::source::io_zh(&e)),
+                "请检查文件是否存在。",
+            ),
+        }
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    Some(pages)
+}
+
 pub fn build(opts: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let diags = Diagnostics::new();
@@ -70,25 +113,15 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         );
         return fail(diags);
     }
-    let site = check(&opts.root, opts.today, opts.base_url.as_deref(), &diags);
-    let theme = Theme::load(&opts.root, &diags);
-    let Some(site) = site else { return fail(diags) };
-    if diags.has_errors() {
-        return fail(diags);
-    }
-    let Some((mut pages, copies)) =
-        render::site::render(&site, &opts.root, &theme, opts.today, &diags)
-    else {
+    let Some(pages) = render_all(
+        &opts.root,
+        opts.today,
+        opts.base_url.as_deref(),
+        None,
+        &diags,
+    ) else {
         return fail(diags);
     };
-    if !diags.has_errors() {
-        pages.extend(render::poster::render(
-            &site, &opts.root, &theme, opts.today, &diags,
-        ));
-    }
-    if diags.has_errors() {
-        return fail(diags);
-    }
     let staging = match Staging::new(&opts.output) {
         Ok(s) => s,
         Err(e) => {
@@ -101,20 +134,12 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
-    let write_result = (|| -> std::io::Result<()> {
+    let write_result = {
         use rayon::prelude::*;
         pages
             .par_iter()
-            .try_for_each(|p| render::write_file(&staging.dir, &p.path, &p.bytes))?;
-        for c in &copies {
-            let to = staging.dir.join(&c.to);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::copy(&c.from, &to)?;
-        }
-        Ok(())
-    })();
+            .try_for_each(|p| render::write_file(&staging.dir, &p.path, &p.bytes))
+    };
     if let Err(e) = write_result {
         diags.error(
             &opts.output,
@@ -136,7 +161,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     Outcome {
         diagnostics: diags.into_sorted(),
         ok: true,
-        pages: pages.len() + copies.len(),
+        pages: pages.len(),
         millis: start.elapsed().as_millis(),
     }
 }

@@ -116,6 +116,18 @@ pub fn apply(text: &str, found: &[Found]) -> String {
     out
 }
 
+/// Apply masks inside Markdown, where a bare `*` would start emphasis.
+pub fn apply_markdown(text: &str, found: &[Found]) -> String {
+    let escaped: Vec<Found> = found
+        .iter()
+        .map(|f| Found {
+            masked: f.masked.replace('*', "\\*"),
+            ..f.clone()
+        })
+        .collect();
+    apply(text, &escaped)
+}
+
 /// Mask everything in `text` (for text that never needs a diagnostic).
 pub fn mask_all(text: &str) -> String {
     let found = find(text);

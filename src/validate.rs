@@ -792,14 +792,14 @@ impl<'a> Validator<'a> {
                 let need = (total_seats * 6).div_ceil(5);
                 let have = fm.candidates.len() as u32;
                 if total_seats > 0 && have < need {
-                    self.err(f, i.pos("candidates"), format!("党组织委员会应选 {total_seats} 名，候选人 {have} 名，差额不足 20%（至少需要 {need} 名）。"), "根据《中国共产党基层组织选举工作条例》，委员候选人数应多于应选人数 20%。请增加候选人。");
+                    self.err(f, i.key_pos("candidates"), format!("党组织委员会应选 {total_seats} 名，候选人 {have} 名，差额不足 20%（至少需要 {need} 名）。"), "根据《中国共产党基层组织选举工作条例》，委员候选人数应多于应选人数 20%。请增加候选人。");
                 }
                 for (post, n_seats) in seats {
                     let have = per_post.get(post.as_str()).copied().unwrap_or(0);
                     if have < *n_seats {
                         self.err(
                             f,
-                            i.pos("candidates"),
+                            i.key_pos("candidates"),
                             format!("职务“{post}”应选 {n_seats} 名，只有 {have} 名候选人。"),
                             "请补足候选人。",
                         );
@@ -810,7 +810,7 @@ impl<'a> Validator<'a> {
                 for (post, n_seats) in seats {
                     let have = per_post.get(post.as_str()).copied().unwrap_or(0);
                     if have <= *n_seats {
-                        self.err(f, i.pos("candidates"), format!("职务“{post}”应选 {n_seats} 名，候选人 {have} 名，没有实行差额选举。"), format!("候选人数应多于应选人数：请至少提名 {} 名“{post}”候选人。", n_seats + 1));
+                        self.err(f, i.key_pos("candidates"), format!("职务“{post}”应选 {n_seats} 名，候选人 {have} 名，没有实行差额选举。"), format!("候选人数应多于应选人数：请至少提名 {} 名“{post}”候选人。", n_seats + 1));
                     }
                 }
             }
@@ -819,7 +819,7 @@ impl<'a> Validator<'a> {
         if matches!(body, Body::VillagersCommittee | Body::ResidentsCommittee) && women == 0 {
             self.warn(
                 f,
-                i.pos("candidates"),
+                i.key_pos("candidates"),
                 format!("{}候选人中没有女性。", body.zh()),
                 "委员会成员中应当有妇女成员。请核对候选人名单。",
             );

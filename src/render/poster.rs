@@ -14,6 +14,7 @@ mod world;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use jiff::civil;
 use rayon::prelude::*;
@@ -91,7 +92,8 @@ pub fn render(
         );
         return Vec::new();
     }
-    let fonts = Fonts::load(theme);
+    let fonts = fonts_for(theme);
+    let fonts = &*fonts;
     let mut tpl = blake3::Hasher::new();
     tpl.update(FORMAT.as_bytes());
     for (name, bytes) in theme.under("posters") {
@@ -165,7 +167,7 @@ pub fn render(
                 ctx,
                 bundle.clone(),
                 base_url.as_deref(),
-                &fonts,
+                fonts,
                 &salt,
                 diags,
             )
@@ -214,7 +216,7 @@ pub fn render(
                 {
                     return Some((pdf.clone(), None));
                 }
-                let doc = compile(j, theme, &fonts, today_dt, diags)?;
+                let doc = compile(j, theme, fonts, today_dt, diags)?;
                 let pdf = match cached {
                     Some(pdf) => pdf,
                     None => {
@@ -264,6 +266,28 @@ pub fn render(
     }
     typst::comemo::evict(0);
     pages
+}
+
+/// The fonts, loaded once per process for a given set of theme fonts (`serve` rebuilds
+/// often; scanning system fonts each time would cost more than the build).
+fn fonts_for(theme: &Theme) -> Arc<Fonts> {
+    static FONTS: Mutex<Option<(blake3::Hash, Arc<Fonts>)>> = Mutex::new(None);
+    let mut h = blake3::Hasher::new();
+    for (name, bytes) in theme.under("fonts") {
+        h.update(name.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    let key = h.finalize();
+    let mut slot = FONTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((k, f)) = slot.as_ref()
+        && *k == key
+    {
+        return f.clone();
+    }
+    let f = Arc::new(Fonts::load(theme));
+    *slot = Some((key, f.clone()));
+    f
 }
 
 fn paper_of(site: &Site, n: &Notice) -> (Paper, Orientation) {

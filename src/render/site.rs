@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
 use crate::dates::{age_on, zh_date};
 use crate::diag::{Diagnostics, Pos};
-use crate::markdown::{self, BodyCtx};
 use crate::model::{Area, Body, Notice, NoticeKind, Site, Village};
 use crate::theme::Theme;
 
@@ -296,17 +295,9 @@ pub fn render(
             };
             let mut view = notice_view(p.notice, &ctx);
             let base = content.join(&p.village.path);
-            let body = markdown::render(
-                &p.notice.body,
-                &BodyCtx {
-                    file: &p.notice.file,
-                    body_line: p.notice.body_line,
-                    base_dir: &base,
-                },
-                diags,
-            );
-            view.body_html = body.html;
-            let mut copies: Vec<Copy> = body
+            view.body_html = p.notice.body_html.clone();
+            let mut copies: Vec<Copy> = p
+                .notice
                 .attachments
                 .iter()
                 .map(|a| Copy {
@@ -360,17 +351,8 @@ pub fn render(
         };
         let mut view = notice_view(n, &ctx);
         let base = content.join("rules");
-        let body = markdown::render(
-            &n.body,
-            &BodyCtx {
-                file: &n.file,
-                body_line: n.body_line,
-                base_dir: &base,
-            },
-            diags,
-        );
-        view.body_html = body.html;
-        copies.extend(body.attachments.iter().map(|a| Copy {
+        view.body_html = n.body_html.clone();
+        copies.extend(n.attachments.iter().map(|a| Copy {
             from: base.join(a),
             to: format!("{path}{a}"),
         }));
@@ -420,18 +402,21 @@ pub fn render(
     }
 
     // Site board.
-    all_links.sort_by(|a, b| {
-        b.issued_on_iso
-            .cmp(&a.issued_on_iso)
-            .then(a.url.cmp(&b.url))
-    });
+    // Newest first among what is up now; then what goes up next, soonest first.
+    all_links.sort_by(|a, b| b.from_iso.cmp(&a.from_iso).then(a.url.cmp(&b.url)));
     let active: Vec<&NoticeLink> = all_links
         .iter()
         .filter(|l| l.status == Status::Active)
         .collect();
+    let mut upcoming: Vec<&NoticeLink> = all_links
+        .iter()
+        .filter(|l| l.status == Status::Upcoming)
+        .collect();
+    upcoming.sort_by(|a, b| a.from_iso.cmp(&b.from_iso).then(a.url.cmp(&b.url)));
     let mut c = common.ctx("", vec![], "");
     c.insert("areas", &area_links);
-    c.insert("latest", &all_links.iter().take(20).collect::<Vec<_>>());
+    c.insert("latest", &active.iter().take(30).collect::<Vec<_>>());
+    c.insert("upcoming", &upcoming.iter().take(10).collect::<Vec<_>>());
     c.insert("active_count", &active.len());
     c.insert("notice_count", &all_links.len());
     c.insert("stats", &statistics(site));

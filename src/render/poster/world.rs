@@ -28,6 +28,8 @@ pub struct Fonts {
     pub store: FontStore,
     /// Changes when any font changes: part of each poster's cache key.
     pub fingerprint: blake3::Hash,
+    /// Every code point some font covers, as a bit set (built on first use).
+    coverage: std::sync::OnceLock<Vec<u64>>,
 }
 
 impl Fonts {
@@ -91,20 +93,28 @@ impl Fonts {
         Fonts {
             store,
             fingerprint: fp.finalize(),
+            coverage: std::sync::OnceLock::new(),
         }
     }
 
-    /// Whether some font can draw `c`.
+    /// Whether some font can draw `c` (Typst falls back to any font in the book).
     pub fn covers(&self, c: char) -> bool {
-        let book = self.store.book();
-        let mut i = 0;
-        while let Some(info) = book.info(i) {
-            if info.coverage.contains(c as u32) {
-                return true;
+        let bits = self.coverage.get_or_init(|| {
+            let mut bits = vec![0u64; 0x110000 / 64];
+            let book = self.store.book();
+            let mut i = 0;
+            while let Some(info) = book.info(i) {
+                for cp in info.coverage.iter() {
+                    if let Some(w) = bits.get_mut(cp as usize / 64) {
+                        *w |= 1 << (cp % 64);
+                    }
+                }
+                i += 1;
             }
-            i += 1;
-        }
-        false
+            bits
+        });
+        let cp = c as usize;
+        bits.get(cp / 64).is_some_and(|w| w & (1 << (cp % 64)) != 0)
     }
 }
 
