@@ -370,3 +370,38 @@ fn long_tables_continue_with_their_header_and_paper_follows_settings() {
         );
     }
 }
+
+#[test]
+fn a_root_can_override_the_poster_template_and_errors_in_it_are_diagnostics() {
+    let root = county();
+    let r = root.path();
+    let dir = r.join("themes/default/posters");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("poster.typ"),
+        "#let poster(data, body) = page(paper: data.paper)[自定义模板 #data.notice.title]\n",
+    )
+    .unwrap();
+    let out = build(r);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t = squash(&text_to_stdout(
+        &r.join("out/chengguan/lijiawan/houxuanren-cunweihui/poster.pdf"),
+    ));
+    assert!(t.contains("自定义模板"), "{t}");
+
+    std::fs::write(
+        dir.join("poster.typ"),
+        "#let poster(data, body) = {\n  no-such-function()\n}\n",
+    )
+    .unwrap();
+    let out = build(r);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("海报排版失败"), "{stderr}");
+    assert!(stderr.contains("posters/poster.typ 第 2 行"), "{stderr}");
+}

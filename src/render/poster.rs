@@ -12,7 +12,7 @@
 mod typ;
 mod world;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -194,6 +194,8 @@ pub fn render(
         }
     }
 
+    // Template errors are reported once, not once per notice.
+    let seen: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
     let mut pages = Vec::new();
     for (bundle, members) in groups {
         let bundle_key = bundle.as_ref().map(|b| {
@@ -216,7 +218,7 @@ pub fn render(
                 {
                     return Some((pdf.clone(), None));
                 }
-                let doc = compile(j, theme, fonts, today_dt, diags)?;
+                let doc = compile(j, theme, fonts, today_dt, &seen, diags)?;
                 let pdf = match cached {
                     Some(pdf) => pdf,
                     None => {
@@ -467,6 +469,7 @@ fn compile(
     theme: &Theme,
     fonts: &Fonts,
     today: Option<Datetime>,
+    seen: &Mutex<HashSet<String>>,
     diags: &Diagnostics,
 ) -> Option<PagedDocument> {
     let world = PosterWorld {
@@ -480,7 +483,7 @@ fn compile(
     match warned.output {
         Ok(doc) => Some(doc),
         Err(errors) => {
-            typst_errors(&world, &errors, j, diags);
+            typst_errors(&world, &errors, j, seen, diags);
             None
         }
     }
@@ -518,11 +521,13 @@ fn typst_errors(
     world: &PosterWorld<'_>,
     errors: &[SourceDiagnostic],
     j: &Job<'_>,
+    seen: &Mutex<HashSet<String>>,
     diags: &Diagnostics,
 ) {
     for e in errors.iter().filter(|e| e.severity == Severity::Error) {
         // Locate the error in the template (or the generated files) if possible.
         let mut place = String::new();
+        let mut in_theme: Option<(PathBuf, Pos)> = None;
         if let Some(id) = e.span.id()
             && let Some(range) = world.range(e.span)
             && let Ok(src) = world.source(id)
@@ -539,15 +544,28 @@ fn typst_errors(
             let file = if vp.starts_with("/gongshi/") {
                 format!("（生成的 {vp}）")
             } else {
-                format!("themes/default/posters{vp}")
+                let f = format!("themes/default/posters{vp}");
+                in_theme = Some((PathBuf::from(&f), Pos::new(line, col)));
+                f
             };
             place = format!("，位置：{file} 第 {line} 行第 {col} 列");
         }
         let hints: Vec<String> = e.hints.iter().map(|h| h.v.to_string()).collect();
+        let message = format!("海报排版失败{place}：{}", e.message);
+        let (file, pos) = match in_theme {
+            Some(t) => {
+                let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+                if !seen.insert(message.clone()) {
+                    continue;
+                }
+                t
+            }
+            None => (j.notice.file.clone(), Pos::default()),
+        };
         diags.error(
-            &j.notice.file,
-            Pos::default(),
-            format!("海报排版失败{place}：{}", e.message),
+            &file,
+            pos,
+            message,
             if hints.is_empty() {
                 "如果改过 themes/default/posters/ 里的模板，请检查模板；否则请把这条信息反馈给维护人员。".to_string()
             } else {
