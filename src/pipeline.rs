@@ -75,7 +75,8 @@ pub fn render_all(
         return None;
     }
     let (mut pages, copies) = render::site::render(&site, root, &theme, today, diags)?;
-    if !diags.has_errors() {
+    // Posters (Typst → PDF) for `build`; `serve` skips them to keep its 100 ms edit latency.
+    if cache.is_none() && !diags.has_errors() {
         pages.extend(render::poster::render(&site, root, &theme, today, diags));
     }
     for c in copies {
