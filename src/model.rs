@@ -63,6 +63,7 @@ pub const KEY_ALIASES: &[(&str, &[&str])] = &[
     ("note", &["说明"]),
     ("private", &["内部"]),
     ("poster", &["海报"]),
+    ("posters", &["海报设置"]),
     ("paper", &["纸张"]),
     ("orientation", &["方向"]),
     ("body", &["机构"]),
@@ -235,6 +236,10 @@ pub struct SiteConfig {
     pub profile: Profile,
     #[serde(default, alias = "语言")]
     pub languages: Vec<String>,
+    /// Poster defaults per notice kind, e.g. `candidates: {paper: A4, orientation: landscape}`
+    /// (keys are kinds in English or Chinese). A notice's own `poster:` wins.
+    #[serde(default, alias = "海报设置")]
+    pub posters: BTreeMap<String, PosterSettings>,
 }
 
 /// `area.yaml`.

@@ -56,6 +56,22 @@ pub fn check(
     Some(site)
 }
 
+/// Which outputs to produce.
+#[derive(Debug, Clone, Copy)]
+pub struct Targets {
+    pub site: bool,
+    pub posters: bool,
+    pub wechat: bool,
+}
+
+impl Targets {
+    pub const ALL: Targets = Targets {
+        site: true,
+        posters: true,
+        wechat: true,
+    };
+}
+
 /// What `serve` keeps between rebuilds: parsed files and rendered pages.
 #[derive(Default)]
 pub struct Caches {
@@ -71,6 +87,7 @@ pub fn render_all(
     base_url: Option<&str>,
     caches: Option<&Caches>,
     previous: Option<&crate::manifest::Manifest>,
+    targets: Targets,
     diags: &Diagnostics,
 ) -> Option<Vec<Page>> {
     let cache = caches.map(|c| &c.parse);
@@ -97,10 +114,17 @@ pub fn render_all(
     if timing {
         eprintln!("timing: validate {:?}", t0.elapsed());
     }
-    let (mut pages, copies) =
-        render::site::render(&site, root, &theme, today, caches.map(|c| &c.pages), diags)?;
+    let (mut pages, copies) = if targets.site {
+        render::site::render(&site, root, &theme, today, caches.map(|c| &c.pages), diags)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     if timing {
         eprintln!("timing: render {:?}", t0.elapsed());
+    }
+    // Posters (Typst → PDF); `serve` asks for them in a second pass after the pages are up.
+    if targets.posters && !diags.has_errors() {
+        pages.extend(render::poster::render(&site, root, &theme, today, diags));
     }
     for c in copies {
         match std::fs::read(&c.from) {
@@ -148,6 +172,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         opts.base_url.as_deref(),
         None,
         crate::manifest::read(&opts.output).as_ref(),
+        Targets::ALL,
         &diags,
     ) else {
         return fail(diags);

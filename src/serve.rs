@@ -50,8 +50,26 @@ impl Rebuilder {
         }
     }
 
-    /// The whole site in memory, or the diagnostics that stopped it.
+    /// The whole site in memory (pages and WeChat exports; posters come separately, see
+    /// [`Rebuilder::posters`]), or the diagnostics that stopped it.
     pub fn rebuild(&self) -> (Option<Files>, Vec<Diagnostic>) {
+        self.run(pipeline::Targets {
+            site: true,
+            posters: false,
+            wechat: true,
+        })
+    }
+
+    /// The posters alone: slower, so `serve` adds them after the pages are up.
+    pub fn posters(&self) -> (Option<Files>, Vec<Diagnostic>) {
+        self.run(pipeline::Targets {
+            site: false,
+            posters: true,
+            wechat: false,
+        })
+    }
+
+    fn run(&self, targets: pipeline::Targets) -> (Option<Files>, Vec<Diagnostic>) {
         let diags = Diagnostics::new();
         let today = self.today.unwrap_or_else(pipeline::today);
         let pages = pipeline::render_all(
@@ -60,6 +78,7 @@ impl Rebuilder {
             None,
             Some(&self.caches),
             crate::manifest::read(&self.root.join("output")).as_ref(),
+            targets,
             &diags,
         );
         let files = pages.map(|ps| {
@@ -199,6 +218,25 @@ fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> b
     }
     reloader.reload();
     print_report(&diags, ok, start.elapsed().as_millis());
+    if ok {
+        // Posters after the pages: the browser already shows the change.
+        let (posters, pdiags) = rebuilder.posters();
+        match posters {
+            Some(p) => {
+                let mut st = state.write().unwrap_or_else(|e| e.into_inner());
+                for (k, v) in p {
+                    if k.ends_with(".pdf") {
+                        st.files.insert(k, v);
+                    }
+                }
+            }
+            None => {
+                for d in pdiags.iter().filter(|d| d.is_error()) {
+                    eprintln!("{d}\n");
+                }
+            }
+        }
+    }
     ok
 }
 

@@ -1,6 +1,7 @@
 //! Stage 3: render targets. `view` turns the typed model into what templates show;
 //! `site` writes the HTML pages. Later targets (posters, WeChat) reuse the same views.
 
+pub mod poster;
 pub mod site;
 pub mod view;
 
