@@ -201,6 +201,35 @@ fn print_report(diags: &[Diagnostic], ok: bool, ms: u128) {
     }
 }
 
+/// The poster pass: Typst is slower than the pages, so posters are made on their own thread
+/// after the pages are served. Requests that pile up while it works become one pass.
+fn poster_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::Sender<()> {
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        while rx.recv().is_ok() {
+            while rx.try_recv().is_ok() {}
+            let (posters, diags) = rebuilder.posters();
+            match posters {
+                Some(p) => {
+                    let mut st = state.write().unwrap_or_else(|e| e.into_inner());
+                    st.files.retain(|k, _| !k.ends_with(".pdf"));
+                    for (k, v) in p {
+                        if k.ends_with(".pdf") {
+                            st.files.insert(k, v);
+                        }
+                    }
+                }
+                None => {
+                    for d in diags.iter().filter(|d| d.is_error()) {
+                        eprintln!("{d}\n");
+                    }
+                }
+            }
+        }
+    });
+    tx
+}
+
 /// Apply a rebuild to the served state. Returns whether it succeeded.
 fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> bool {
     let start = Instant::now();
@@ -209,7 +238,13 @@ fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> b
     {
         let mut st = state.write().unwrap_or_else(|e| e.into_inner());
         match files {
-            Some(f) => {
+            Some(mut f) => {
+                // Keep the current posters until the poster pass replaces them.
+                for (k, v) in &st.files {
+                    if k.ends_with(".pdf") && !f.contains_key(k) {
+                        f.insert(k.clone(), v.clone());
+                    }
+                }
                 st.files = f;
                 st.banner = None;
             }
@@ -218,25 +253,6 @@ fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> b
     }
     reloader.reload();
     print_report(&diags, ok, start.elapsed().as_millis());
-    if ok {
-        // Posters after the pages: the browser already shows the change.
-        let (posters, pdiags) = rebuilder.posters();
-        match posters {
-            Some(p) => {
-                let mut st = state.write().unwrap_or_else(|e| e.into_inner());
-                for (k, v) in p {
-                    if k.ends_with(".pdf") {
-                        st.files.insert(k, v);
-                    }
-                }
-            }
-            None => {
-                for d in pdiags.iter().filter(|d| d.is_error()) {
-                    eprintln!("{d}\n");
-                }
-            }
-        }
-    }
     ok
 }
 
@@ -254,7 +270,10 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     let rebuilder = Arc::new(Rebuilder::new(&opts.root, opts.today));
     let livereload = LiveReloadLayer::new();
     let reloader = livereload.reloader();
-    apply(&state, &rebuilder, &reloader);
+    let posters = poster_worker(state.clone(), rebuilder.clone());
+    if apply(&state, &rebuilder, &reloader) {
+        let _ = posters.send(());
+    }
 
     // Watch content/ and themes/ (never the output folder) through a short debouncer.
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
@@ -283,8 +302,8 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
                 while let Ok(more) = rx.try_recv() {
                     relevant |= is_relevant(&more, &content, &themes);
                 }
-                if relevant {
-                    apply(&state, &rebuilder, &reloader);
+                if relevant && apply(&state, &rebuilder, &reloader) {
+                    let _ = posters.send(());
                 }
             }
         });

@@ -235,6 +235,12 @@ fn the_server_rebuilds_and_reports_errors_in_pages() {
         page.contains("livereload") || page.contains("tower-livereload"),
         "no live-reload script injected"
     );
+    // Posters follow the pages.
+    wait_for(
+        "t/v/voters/poster.pdf",
+        &|b| b.contains("%PDF-"),
+        "the poster",
+    );
     // A plain write.
     f.edit(
         "content/t/v/voters.md",
