@@ -83,6 +83,10 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(MARKER), "gongshi\n")?;
+        // Keep a repository's placeholder so the generated folder stays tracked but empty.
+        if output.join(".gitkeep").exists() {
+            std::fs::write(dir.join(".gitkeep"), "")?;
+        }
         Ok(Staging {
             dir,
             output,
