@@ -206,9 +206,15 @@ fn print_report(diags: &[Diagnostic], ok: bool, ms: u128) {
 fn poster_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::Sender<()> {
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::spawn(move || {
+        // Its own one-thread pool: poster work must not queue ahead of a page rebuild in
+        // rayon's global pool.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
-            let (posters, diags) = rebuilder.posters();
+            let (posters, diags) = match &pool {
+                Some(p) => p.install(|| rebuilder.posters()),
+                None => rebuilder.posters(),
+            };
             match posters {
                 Some(p) => {
                     let mut st = state.write().unwrap_or_else(|e| e.into_inner());
