@@ -180,7 +180,8 @@ fn check_url(url: &str, base: &Path) -> UrlCheck {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decode `%XX` escapes in a URL path (invalid escapes are kept as they are).
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

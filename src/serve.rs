@@ -128,28 +128,8 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) =
-                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn respond(state: &RwLock<State>, uri: &Uri) -> Response<Body> {
-    let path = percent_decode(uri.path().trim_start_matches('/'));
+    let path = crate::markdown::percent_decode(uri.path().trim_start_matches('/'));
     let st = state.read().unwrap_or_else(|e| e.into_inner());
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![format!("{path}index.html")]

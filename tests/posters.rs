@@ -5,20 +5,10 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
 
-const BASE: &str = "https://gongshi.baihe.example.cn/";
+mod common;
+use common::copy_dir;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dst = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dst).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dst).unwrap();
-        }
-    }
-}
+const BASE: &str = "https://gongshi.baihe.example.cn/";
 
 /// A temp root holding a copy of the bundled county.
 fn county() -> tempfile::TempDir {
