@@ -76,10 +76,14 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     if diags.has_errors() {
         return fail(diags);
     }
-    let Some((pages, copies)) = render::site::render(&site, &opts.root, &theme, opts.today, &diags)
+    let Some((mut pages, copies)) =
+        render::site::render(&site, &opts.root, &theme, opts.today, &diags)
     else {
         return fail(diags);
     };
+    pages.extend(render::wechat::render(
+        &site, &opts.root, &theme, opts.today, &diags,
+    ));
     if diags.has_errors() {
         return fail(diags);
     }

@@ -3,6 +3,7 @@
 
 pub mod site;
 pub mod view;
+pub mod wechat;
 
 use std::path::{Path, PathBuf};
 
