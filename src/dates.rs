@@ -164,7 +164,7 @@ pub fn age_on(birth: (i16, i8), day: civil::Date) -> i32 {
 
 /// Days from `a` to `b` (positive when b is later).
 pub fn days_between(a: civil::Date, b: civil::Date) -> i64 {
-    (b.to_jiff_epoch_days() - a.to_jiff_epoch_days()) as i64
+    b.to_jiff_epoch_days() - a.to_jiff_epoch_days()
 }
 
 trait EpochDays {

@@ -134,8 +134,7 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Pos, &'static str, &
     }
     let yaml_start = first.len() + 1;
     let mut offset = yaml_start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         let l = line.trim_end_matches('\n').trim_end();
         if l == "---" || l == "..." {
             let yaml = &text[yaml_start.min(text.len())..offset];
@@ -148,7 +147,6 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Pos, &'static str, &
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err((
         Pos::new(1, 1),
