@@ -44,7 +44,7 @@ fn fragments(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn check(html: &str, file: &Path) {
+fn check(html: &str, file: &Path, part: bool) {
     let f = file.display();
     assert!(html.starts_with("<section style=\""), "{f}: root");
     assert!(
@@ -96,12 +96,12 @@ fn check(html: &str, file: &Path) {
             continue;
         }
         let k: usize = num.parse().unwrap();
-        assert!(k <= n + 1, "{f}: footnote [{k}] out of order");
+        assert!(part || k <= n + 1, "{f}: footnote [{k}] out of order");
         n = n.max(k);
     }
     if n > 0 {
         assert!(html.contains("引用链接"), "{f}");
-        for k in 1..=n {
+        for k in (1..=n).filter(|k| !part || html.contains(&format!("[{k}]</sup>"))) {
             assert!(
                 html.contains(&format!("\">[{k}] ")),
                 "{f}: [{k}] not listed"
@@ -126,7 +126,7 @@ fn every_export_of_the_bundled_county_is_wechat_safe() {
     assert!(files.len() > 20, "{}", files.len());
     for f in &files {
         let html = std::fs::read_to_string(f).unwrap();
-        check(&html, f);
+        check(&html, f, false);
         let dir = f.parent().unwrap();
         assert!(dir.join("wechat.html").is_file());
         let draft: serde_json::Value =
@@ -145,4 +145,42 @@ fn every_export_of_the_bundled_county_is_wechat_safe() {
         }
     }
     assert!(out.join("chengguan/wechat.html").is_file());
+}
+
+#[test]
+fn hostile_and_long_fixture_is_split_and_safe() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let tmp = tempfile::tempdir().unwrap().keep();
+    copy_dir(&src, &tmp.join("fixture"));
+    let notice = tmp.join("fixture/chengguan/zhangzhuang/toupiao-xuzhi.md");
+    let mut text = std::fs::read_to_string(&notice).unwrap();
+    text.push_str(
+        "\n<script>alert(1)</script>\n\n<p style=\"position:fixed;top:0\">注入</p>\n\n- 甲项\n- 乙项\n  1. 子项\n\n见[民政部](https://www.mca.gov.cn/)和[公众号文章](https://mp.weixin.qq.com/s/abc)。\n\n| 项目 | 金额 |\n|---|---:|\n| 收入 | 100 |\n\n",
+    );
+    for k in 0..400 {
+        text.push_str(&format!("第{k}段：公示期内，村民对候选人有异议的，可向村民选举委员会反映，我们将认真核实处理。\n\n"));
+    }
+    std::fs::write(&notice, text).unwrap();
+    let out = build(&tmp.join("fixture"));
+    let dir = out.join("chengguan/zhangzhuang/toupiao-xuzhi");
+    assert!(!dir.join("wechat.fragment.html").exists());
+    let mut parts = Vec::new();
+    for k in 1.. {
+        let p = dir.join(format!("wechat.fragment.{k}.html"));
+        if !p.exists() {
+            break;
+        }
+        let html = std::fs::read_to_string(&p).unwrap();
+        check(&html, &p, true);
+        parts.push(html);
+    }
+    assert!(parts.len() >= 2, "{}", parts.len());
+    let all = parts.concat();
+    assert!(!all.contains("alert") && !all.contains("注入</p>") || !all.contains("position"));
+    assert!(all.contains("<a href=\"https://mp.weixin.qq.com/s/abc\">"));
+    assert!(all.contains("民政部<sup"));
+    assert!(all.contains("• </span>甲项"));
+    assert!(all.contains("overflow-x:auto"));
+    let preview = std::fs::read_to_string(dir.join("wechat.html")).unwrap();
+    assert_eq!(preview.matches("<button").count(), parts.len());
 }

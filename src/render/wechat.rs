@@ -620,7 +620,12 @@ pub fn split(html: &str) -> Vec<String> {
         return vec![html.to_string()];
     }
     let open = &html[..open_end];
-    let units = top_level_units(&html[open_end..close]);
+    let mut units = top_level_units(&html[open_end..close]);
+    // The 引用链接 list closes every part, so that each part's footnotes resolve on their own.
+    let refs_at = units.iter().position(|u| u.contains("引用链接"));
+    let refs: String = refs_at
+        .map(|i| units.split_off(i).concat())
+        .unwrap_or_default();
     let mut groups: Vec<String> = Vec::new();
     let mut cur = String::new();
     for u in units {
@@ -654,7 +659,11 @@ pub fn split(html: &str) -> Vec<String> {
             } else {
                 String::new()
             };
-            sanitize::clean(&format!("{open}{marker}{}{tail}</section>", g.trim()))
+            sanitize::clean(&format!(
+                "{open}{marker}{}{tail}{}</section>",
+                g.trim(),
+                refs.trim()
+            ))
         })
         .collect()
 }
