@@ -119,6 +119,9 @@ pub fn render_all(
     } else {
         (Vec::new(), Vec::new())
     };
+    if targets.wechat {
+        pages.extend(render::wechat::render(&site, root, &theme, today, diags));
+    }
     if timing {
         eprintln!("timing: render {:?}", t0.elapsed());
     }

@@ -4,6 +4,7 @@
 pub mod poster;
 pub mod site;
 pub mod view;
+pub mod wechat;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,781 @@
+//! WeChat-article export (DESIGN.md §9). For every village notice, beside its page:
+//!
+//! - `wechat.fragment.html` (or `wechat.fragment.1.html` … when longer than 20,000
+//!   characters): the article body, inline-styled and sanitised to what the 公众号 editor keeps;
+//! - `wechat.html`: a phone-width preview with a 复制到公众号 button per part;
+//! - `draft.json`: the request body of the 公众号 draft API (`{"articles": [...]}`).
+//!
+//! And one `wechat.html` per township listing every export with its copy buttons.
+//!
+//! The look comes from the theme (`wechat/article.html` + `wechat/wechat.css`): the template
+//! is rendered with classes, css-inline moves the stylesheet into `style` attributes, and
+//! [`sanitize::clean`] keeps only the checklist's tags, attributes and CSS properties.
+
+pub mod body;
+pub mod sanitize;
+
+use jiff::civil;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+
+use super::site::{Page, Placed, area_url, placed};
+use super::view::{NoticeCtx, NoticeView, notice_view};
+use crate::diag::{Diagnostics, Pos};
+use crate::model::Site;
+use crate::theme::Theme;
+
+/// WeChat's limit on an article's HTML, in characters (inlined image data not counted).
+pub const MAX_CHARS: usize = 20_000;
+/// WeChat's limit on an article's size in bytes.
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// What a part aims for, leaving room for the root element and part markers.
+const TARGET_CHARS: usize = 18_000;
+
+const TITLE_MAX: usize = 32;
+const AUTHOR_MAX: usize = 16;
+const DIGEST_MAX: usize = 128;
+
+#[derive(Serialize)]
+struct ContactOut {
+    label: String,
+    phone: Option<String>,
+    address: Option<String>,
+    url_note: Option<usize>,
+    is_12380: bool,
+}
+
+#[derive(Serialize)]
+struct LinkOut {
+    n: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PhotoOut {
+    name: String,
+    post: String,
+    src: String,
+}
+
+#[derive(Serialize, Clone)]
+struct PartOut {
+    no: usize,
+    /// Key of the copy button (unique on the page).
+    key: String,
+    file: String,
+    html: String,
+    /// `{"html": …, "text": …}` escaped for a `<script type="application/json">`.
+    json: String,
+    chars: usize,
+    bytes: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct ExportOut {
+    title: String,
+    kind_zh: String,
+    number: String,
+    village: String,
+    period: String,
+    /// Preview page, relative to the township page.
+    url: String,
+    parts: Vec<PartOut>,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct VillageGroup {
+    name: String,
+    exports: Vec<ExportOut>,
+}
+
+#[derive(Serialize)]
+struct DraftArticle {
+    title: String,
+    author: String,
+    digest: String,
+    content: String,
+    content_source_url: String,
+    thumb_media_id: String,
+    need_open_comment: u8,
+    only_fans_can_comment: u8,
+}
+
+#[derive(Serialize)]
+struct Draft {
+    articles: Vec<DraftArticle>,
+}
+
+struct Renderer {
+    tera: tera::Tera,
+    css: String,
+    copy_js: String,
+}
+
+impl Renderer {
+    fn new(theme: &Theme, diags: &Diagnostics) -> Option<Renderer> {
+        let mut tera = tera::Tera::new();
+        let templates: Vec<(String, String)> = theme
+            .under("wechat")
+            .filter(|(name, _)| name.ends_with(".html"))
+            .filter_map(|(name, bytes)| {
+                std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|s| (name.to_string(), s.to_string()))
+            })
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.error(
+                Path::new("themes/default/wechat"),
+                Pos::default(),
+                format!("公众号文章模板有错误：{e}"),
+                "请检查自己修改过的模板（themes/default/wechat/）；删掉它就会使用内置模板。",
+            );
+            return None;
+        }
+        Some(Renderer {
+            tera,
+            css: theme
+                .text("wechat/wechat.css")
+                .unwrap_or_default()
+                .to_string(),
+            copy_js: theme.text("wechat/copy.js").unwrap_or_default().to_string(),
+        })
+    }
+
+    fn render(&self, template: &str, ctx: &tera::Context, diags: &Diagnostics) -> Option<String> {
+        match self.tera.render(template, ctx) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let mut msg = format!("{e}");
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    msg.push_str(&format!("：{s}"));
+                    src = s.source();
+                }
+                diags.error(
+                    &Path::new("themes/default/wechat").join(template),
+                    Pos::default(),
+                    format!("生成公众号文章时模板出错：{msg}"),
+                    "请检查自己修改过的模板；删掉它就会使用内置模板。",
+                );
+                None
+            }
+        }
+    }
+
+    /// Inline the theme stylesheet into `style` attributes, then sanitise.
+    fn inline_and_clean(&self, html: &str, file: &Path, diags: &Diagnostics) -> String {
+        let inliner = css_inline::CSSInliner::options()
+            .load_remote_stylesheets(false)
+            .keep_style_tags(false)
+            .keep_link_tags(false)
+            .build();
+        let inlined = match inliner.inline_fragment(html, &self.css) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.warning(
+                    file,
+                    Pos::default(),
+                    format!("公众号文章样式表（themes/default/wechat/wechat.css）无法套用：{e}"),
+                    "请检查样式表的语法；文章已按无样式导出。",
+                );
+                html.to_string()
+            }
+        };
+        sanitize::clean(inlined.trim())
+    }
+}
+
+/// Render every village notice's WeChat export and one listing page per township.
+pub fn render(
+    site: &Site,
+    root: &Path,
+    theme: &Theme,
+    today: civil::Date,
+    diags: &Diagnostics,
+) -> Vec<Page> {
+    let Some(r) = Renderer::new(theme, diags) else {
+        return Vec::new();
+    };
+    let content = root.join("content");
+    let base_url = site
+        .cfg
+        .base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| format!("{}/", u.trim_end_matches('/')));
+    let placed = placed(site);
+    let results: Vec<(Vec<Page>, ExportOut)> = placed
+        .par_iter()
+        .map(|p| export_notice(&r, site, p, &content, base_url.as_deref(), today, diags))
+        .collect();
+
+    let mut pages = Vec::new();
+    // Township pages: notices grouped by the area that directly holds their village.
+    let mut townships: Vec<(String, String, Vec<VillageGroup>)> = Vec::new();
+    for (p, (ps, export)) in placed.iter().zip(results) {
+        pages.extend(ps);
+        let apath = area_url(&p.areas);
+        let area_name = p.areas.last().map(|a| a.name()).unwrap_or_default();
+        if townships.last().map(|t| &t.0) != Some(&apath) {
+            townships.push((apath.clone(), area_name.to_string(), Vec::new()));
+        }
+        let Some(t) = townships.last_mut() else {
+            continue;
+        };
+        let village = p.village.name().to_string();
+        match t.2.last_mut() {
+            Some(g) if g.name == village => g.exports.push(export),
+            _ => t.2.push(VillageGroup {
+                name: village,
+                exports: vec![export],
+            }),
+        }
+    }
+    for (apath, name, mut villages) in townships {
+        // Copy-button keys must be unique on the township page.
+        for (vi, g) in villages.iter_mut().enumerate() {
+            for (ni, e) in g.exports.iter_mut().enumerate() {
+                for part in &mut e.parts {
+                    part.key = format!("{vi}-{ni}-{}", part.no);
+                    part.html.clear(); // not shown on the listing, only copied
+                }
+            }
+        }
+        let count: usize = villages.iter().map(|g| g.exports.len()).sum();
+        let mut c = tera::Context::new();
+        c.insert("area_name", &name);
+        c.insert("site_title", &site.cfg.title.clone().unwrap_or_default());
+        c.insert("villages", &villages);
+        c.insert("count", &count);
+        c.insert("copy_js", &r.copy_js);
+        c.insert("root", &"../".repeat(apath.matches('/').count()));
+        if let Some(html) = r.render("township.html", &c, diags) {
+            pages.push(Page {
+                path: format!("{apath}wechat.html"),
+                bytes: html.into_bytes(),
+            });
+        }
+    }
+    pages
+}
+
+fn export_notice(
+    r: &Renderer,
+    site: &Site,
+    p: &Placed<'_>,
+    content: &Path,
+    base_url: Option<&str>,
+    today: civil::Date,
+    diags: &Diagnostics,
+) -> (Vec<Page>, ExportOut) {
+    let ctx = NoticeCtx {
+        site,
+        areas: &p.areas,
+        village: Some(p.village),
+        path: p.path.clone(),
+        today,
+    };
+    let view = notice_view(p.notice, &ctx);
+    let file = p.notice.file.as_path();
+    let base_dir = content.join(&p.village.path);
+    let online = base_url.map(|b| format!("{b}{}", p.path));
+
+    let mut links = body::Links::default();
+    let mut images = body::Images::default();
+
+    // Candidate photos, before the body so their notes come first.
+    let mut photos = Vec::new();
+    for c in &view.candidates {
+        if let Some(photo) = &c.photo
+            && let Some(src) = images.inline(&base_dir, photo, &format!("候选人{}", c.name))
+        {
+            photos.push(PhotoOut {
+                name: c.name.clone(),
+                post: c.post.clone(),
+                src,
+            });
+        }
+    }
+    let body_html = body::render(
+        &p.notice.body,
+        &body::BodyCtx {
+            base_dir: &base_dir,
+            online: online.as_deref(),
+        },
+        &mut links,
+        &mut images,
+    );
+    let contacts: Vec<ContactOut> = view
+        .contacts
+        .iter()
+        .map(|c| ContactOut {
+            label: c.label.clone(),
+            phone: c.phone.clone(),
+            address: c.address.clone(),
+            url_note: c.url.as_deref().map(|u| links.number(u)),
+            is_12380: c.is_12380,
+        })
+        .collect();
+    let online_note = online.as_deref().map(|u| links.number(u));
+    let link_list: Vec<LinkOut> = links
+        .urls
+        .iter()
+        .enumerate()
+        .map(|(i, u)| LinkOut {
+            n: i + 1,
+            url: u.clone(),
+        })
+        .collect();
+
+    let mut c = tera::Context::new();
+    c.insert("notice", &view);
+    c.insert("body_html", &body_html);
+    c.insert("photos", &photos);
+    c.insert("contacts", &contacts);
+    c.insert("links", &link_list);
+    c.insert("online_url", &online);
+    c.insert("online_note", &online_note);
+    let mut pages = Vec::new();
+    let mut export = ExportOut {
+        title: view.title.clone(),
+        kind_zh: view.kind_zh.clone(),
+        number: view.number.clone(),
+        village: view.village_name.clone(),
+        period: period(&view),
+        url: String::new(),
+        parts: Vec::new(),
+        notes: images.notes.clone(),
+    };
+    let Some(article) = r.render("article.html", &c, diags) else {
+        return (pages, export);
+    };
+    // Template control lines leave blank lines behind: drop them.
+    let article: String = article
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let clean = r.inline_and_clean(&article, file, diags);
+    let parts = split(&clean);
+    let n = parts.len();
+    for (k, part) in parts.iter().enumerate() {
+        let chars = weight(part);
+        if chars >= MAX_CHARS || part.len() >= MAX_BYTES {
+            diags.warning(
+                file,
+                Pos::new(p.notice.body_line, 1),
+                format!(
+                    "公众号文章{}有 {chars} 个字符、{} 字节，超过公众号的限制（2 万字符、1 MB）。",
+                    if n > 1 {
+                        format!("第 {} 部分", k + 1)
+                    } else {
+                        String::new()
+                    },
+                    part.len()
+                ),
+                "请把过长的段落或表格拆成几段，或减少图片；导出仍已生成，粘贴时编辑器可能截断。",
+            );
+        }
+    }
+    let file_of = |k: usize| {
+        if n == 1 {
+            "wechat.fragment.html".to_string()
+        } else {
+            format!("wechat.fragment.{}.html", k + 1)
+        }
+    };
+    export.parts = parts
+        .iter()
+        .enumerate()
+        .map(|(k, html)| PartOut {
+            no: k + 1,
+            key: format!("{}", k + 1),
+            file: file_of(k),
+            json: script_json(&serde_json::json!({
+                "html": html,
+                "text": plain_text(html),
+            })),
+            chars: weight(html),
+            bytes: html.len(),
+            html: html.clone(),
+        })
+        .collect();
+    for part in &export.parts {
+        pages.push(Page {
+            path: format!("{}{}", p.path, part.file),
+            bytes: part.html.clone().into_bytes(),
+        });
+    }
+
+    // draft.json: the draft API's request body, one article per part.
+    let digest = digest(&view, &parts);
+    let draft = Draft {
+        articles: parts
+            .iter()
+            .enumerate()
+            .map(|(k, html)| DraftArticle {
+                title: if n == 1 {
+                    truncate(&view.title, TITLE_MAX)
+                } else {
+                    let suffix = format!("（{}/{n}）", k + 1);
+                    format!(
+                        "{}{suffix}",
+                        truncate(&view.title, TITLE_MAX - suffix.chars().count())
+                    )
+                },
+                author: truncate(&view.issued_by, AUTHOR_MAX),
+                digest: digest.clone(),
+                content: without_images(html),
+                content_source_url: online.clone().unwrap_or_default(),
+                thumb_media_id: String::new(),
+                need_open_comment: 0,
+                only_fans_can_comment: 0,
+            })
+            .collect(),
+    };
+    pages.push(Page {
+        path: format!("{}draft.json", p.path),
+        bytes: serde_json::to_vec_pretty(&draft).unwrap_or_default(),
+    });
+
+    // The preview page.
+    let mut c = tera::Context::new();
+    c.insert("notice", &view);
+    c.insert("export", &export);
+    c.insert("online_url", &online);
+    c.insert("copy_js", &r.copy_js);
+    c.insert("root", &"../".repeat(p.path.matches('/').count()));
+    if let Some(html) = r.render("preview.html", &c, diags) {
+        pages.push(Page {
+            path: format!("{}wechat.html", p.path),
+            bytes: html.into_bytes(),
+        });
+    }
+    let apath = area_url(&p.areas);
+    export.url = format!(
+        "{}wechat.html",
+        p.path.strip_prefix(&apath).unwrap_or(&p.path)
+    );
+    (pages, export)
+}
+
+fn period(v: &NoticeView) -> String {
+    match (&v.posted_from, &v.posted_to) {
+        (Some(f), Some(t)) => format!("{f} 至 {t}"),
+        (Some(f), None) => format!("{f} 起"),
+        _ => String::new(),
+    }
+}
+
+fn digest(v: &NoticeView, parts: &[String]) -> String {
+    let mut d = String::new();
+    if !v.number.is_empty() {
+        d.push_str(&v.number);
+        d.push('。');
+    }
+    let p = period(v);
+    if !p.is_empty() {
+        d.push_str(&format!("公示期：{p}。"));
+    }
+    if let Some(first) = parts.first() {
+        // The first paragraph of the body, roughly: the text after the header.
+        let text = plain_text(first);
+        let body_start = text.find(&v.title).map(|i| i + v.title.len()).unwrap_or(0);
+        let rest: String = text[body_start..]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        d.push_str(&rest);
+    }
+    truncate(&d, DIGEST_MAX)
+}
+
+/// At most `max` characters (not bytes), ending with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// JSON safe inside `<script type="application/json">`.
+fn script_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Characters of a part as WeChat counts them for the 20,000 limit: inlined image data
+/// (which the editor uploads separately) does not count.
+pub fn weight(html: &str) -> usize {
+    let mut n = html.chars().count();
+    let mut rest = html;
+    while let Some(i) = rest.find("src=\"data:") {
+        let tail = &rest[i + 5..];
+        let end = tail.find('"').unwrap_or(tail.len());
+        n = n.saturating_sub(end);
+        rest = &tail[end..];
+    }
+    n
+}
+
+/// The draft API only accepts images uploaded to WeChat: leave inlined ones out of `content`.
+fn without_images(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<img ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tag_end(tail).unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text of a fragment, one line per block (the `text/plain` clipboard flavour).
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&decode(&rest[..i]));
+        let tail = &rest[i..];
+        let end = tag_end(tail).unwrap_or(tail.len());
+        let tag = &tail[..end];
+        let name: String = tag
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if matches!(
+            name.as_str(),
+            "p" | "br" | "h1" | "h2" | "h3" | "h4" | "tr" | "section" | "blockquote" | "hr"
+        ) && !out.ends_with('\n')
+            && !out.is_empty()
+        {
+            out.push('\n');
+        }
+        if matches!(name.as_str(), "td" | "th") && tag.starts_with("</") {
+            out.push('\t');
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(&decode(rest));
+    out.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decode(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// Length of the tag at the start of `s` (which starts with `<`), honouring quoted values.
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, b) in s.bytes().enumerate().skip(1) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Split a sanitised fragment (`<section style>…</section>`) into parts under the size limit,
+/// at top-level block boundaries; each part gets its own copy of the root element.
+pub fn split(html: &str) -> Vec<String> {
+    if weight(html) < MAX_CHARS && html.len() < MAX_BYTES * 9 / 10 {
+        return vec![html.to_string()];
+    }
+    let Some(open_end) = html
+        .starts_with("<section")
+        .then(|| tag_end(html))
+        .flatten()
+    else {
+        return vec![html.to_string()];
+    };
+    let Some(close) = html.rfind("</section>") else {
+        return vec![html.to_string()];
+    };
+    if close < open_end {
+        return vec![html.to_string()];
+    }
+    let open = &html[..open_end];
+    let mut units = top_level_units(&html[open_end..close]);
+    // The 引用链接 list closes every part, so that each part's footnotes resolve on their own.
+    let refs_at = units.iter().position(|u| u.contains("引用链接"));
+    let refs: String = refs_at
+        .map(|i| units.split_off(i).concat())
+        .unwrap_or_default();
+    let mut groups: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for u in units {
+        let full =
+            weight(&cur) + weight(u) > TARGET_CHARS || cur.len() + u.len() > MAX_BYTES * 8 / 10;
+        if full && !cur.trim().is_empty() {
+            groups.push(std::mem::take(&mut cur));
+        }
+        cur.push_str(u);
+    }
+    if !cur.trim().is_empty() || groups.is_empty() {
+        groups.push(cur);
+    }
+    let n = groups.len();
+    if n == 1 {
+        return vec![html.to_string()];
+    }
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(k, g)| {
+            let marker = format!(
+                "<p style=\"text-align:center;color:#8a919f;font-size:14px\">（第 {} 部分，共 {n} 部分）</p>",
+                k + 1
+            );
+            let tail = if k + 1 < n {
+                format!(
+                    "<p style=\"text-align:center;color:#8a919f;font-size:14px\">（未完，接第 {} 部分）</p>",
+                    k + 2
+                )
+            } else {
+                String::new()
+            };
+            sanitize::clean(&format!(
+                "{open}{marker}{}{tail}{}</section>",
+                g.trim(),
+                refs.trim()
+            ))
+        })
+        .collect()
+}
+
+const VOID: &[&str] = &["br", "img", "hr"];
+
+/// Top-level nodes of serialised (sanitised) HTML: elements with their content, and text runs.
+fn top_level_units(inner: &str) -> Vec<&str> {
+    let mut units = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    let mut i = 0usize;
+    let bytes = inner.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let Some(len) = tag_end(&inner[i..]) else {
+            break;
+        };
+        let tag = &inner[i..i + len];
+        let closing = tag.starts_with("</");
+        let name: String = tag
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if depth == 0 && i > start && !closing {
+            units.push(&inner[start..i]); // a text run before this element
+            start = i;
+        }
+        i += len;
+        if closing {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                units.push(&inner[start..i]);
+                start = i;
+            }
+        } else if VOID.contains(&name.as_str()) {
+            if depth == 0 {
+                units.push(&inner[start..i]);
+                start = i;
+            }
+        } else {
+            depth += 1;
+        }
+    }
+    if start < inner.len() {
+        units.push(&inner[start..]);
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_characters() {
+        assert_eq!(truncate("张庄村", 32), "张庄村");
+        let long = "张".repeat(40);
+        let t = truncate(&long, 32);
+        assert_eq!(t.chars().count(), 32);
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn long_fragments_split_at_blocks_and_each_part_is_clean() {
+        let para = format!("<p style=\"margin:0\">{}</p>", "公示内容".repeat(100));
+        let html = sanitize::clean(&format!(
+            "<section style=\"font-size:16px;line-height:1.75;color:#1f2329\">{}</section>",
+            para.repeat(60)
+        ));
+        assert!(weight(&html) > MAX_CHARS);
+        let parts = split(&html);
+        assert!(parts.len() >= 2, "{}", parts.len());
+        for p in &parts {
+            assert!(weight(p) < MAX_CHARS);
+            assert!(
+                p.starts_with("<section style=\"font-size:16px;"),
+                "{}",
+                &p[..80]
+            );
+            assert!(p.ends_with("</section>"));
+            assert_eq!(sanitize::clean(p), *p);
+        }
+        let total: usize = parts.iter().map(|p| p.matches("公示内容").count()).sum();
+        assert_eq!(total, 6000);
+    }
+
+    #[test]
+    fn top_level_units_respect_nesting_and_quotes() {
+        let u =
+            top_level_units("<p alt=\"a>b\">x<span>y</span></p><br><section><p>z</p></section>t");
+        assert_eq!(
+            u,
+            [
+                "<p alt=\"a>b\">x<span>y</span></p>",
+                "<br>",
+                "<section><p>z</p></section>",
+                "t"
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_text_has_lines() {
+        assert_eq!(
+            plain_text("<section><p>甲 &amp; 乙</p><p>丙<br>丁</p></section>"),
+            "甲 & 乙\n丙\n丁"
+        );
+    }
+}
