@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod privacy;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

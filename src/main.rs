@@ -34,6 +34,10 @@ enum Command {
         /// 按哪一天计算公示状态（YYYY-MM-DD），默认今天
         #[arg(long)]
         today: Option<String>,
+        /// 只生成其中几项：site（网站）、posters（海报）、wechat（公众号），用逗号隔开；
+        /// 没生成的几项保留上次的输出
+        #[arg(long)]
+        only: Option<String>,
     },
     /// 只检查内容，不生成文件
     Check {
@@ -99,10 +103,19 @@ fn main() -> ExitCode {
             output,
             base_url,
             today: t,
+            only,
         } => {
             let today = match today(t) {
                 Ok(d) => d,
                 Err(e) => {
+                    eprintln!("错误：{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let targets = match only.as_deref().map(pipeline::Targets::parse) {
+                None => pipeline::Targets::ALL,
+                Some(Ok(t)) => t,
+                Some(Err(e)) => {
                     eprintln!("错误：{e}");
                     return ExitCode::from(2);
                 }
@@ -113,17 +126,18 @@ fn main() -> ExitCode {
                 output: output.clone(),
                 base_url,
                 today,
+                targets,
+                progress: std::io::stderr().is_terminal(),
             };
-            if std::io::stderr().is_terminal() {
-                eprintln!("正在生成……");
-            }
             let outcome = pipeline::build(&opts);
             print_diags(&outcome.diagnostics);
             if outcome.ok {
                 eprintln!(
-                    "已生成 {} 个文件到 {}，用时 {} 毫秒。",
+                    "已生成 {} 个文件到 {}（新写入 {} 个，{} 个与上次相同、原样保留），用时 {} 毫秒。",
                     outcome.pages,
                     output.display(),
+                    outcome.written.written,
+                    outcome.written.kept,
                     outcome.millis
                 );
                 ExitCode::SUCCESS

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
-use crate::publish::{self, Staging};
-use crate::render;
-use crate::render::site::Page;
+use crate::progress::Progress;
+use crate::publish::{self, Writer, Written};
+use crate::render::{self, Page, Sink};
 use crate::theme::Theme;
 
 pub struct BuildOptions {
@@ -17,12 +17,18 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The day statuses and date rules are computed for (default: today in China).
     pub today: civil::Date,
+    /// Which outputs to build; files of the others are kept from the previous output.
+    pub targets: Targets,
+    /// Draw a progress line (stderr is a terminal).
+    pub progress: bool,
 }
 
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub ok: bool,
     pub pages: usize,
+    /// How many files were written and how many kept unchanged from the previous output.
+    pub written: Written,
     pub millis: u128,
 }
 
@@ -57,7 +63,7 @@ pub fn check(
 }
 
 /// Which outputs to produce.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Targets {
     pub site: bool,
     pub posters: bool,
@@ -70,6 +76,47 @@ impl Targets {
         posters: true,
         wechat: true,
     };
+
+    /// `site,posters,wechat` (any subset, comma-separated; Chinese names too).
+    pub fn parse(s: &str) -> Result<Targets, String> {
+        let mut t = Targets {
+            site: false,
+            posters: false,
+            wechat: false,
+        };
+        for part in s
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match part {
+                "site" | "网站" | "网页" => t.site = true,
+                "posters" | "poster" | "海报" => t.posters = true,
+                "wechat" | "公众号" => t.wechat = true,
+                other => {
+                    return Err(format!(
+                        "--only 不认识“{other}”；可选 site、posters、wechat，用逗号隔开，例如 --only site,wechat。"
+                    ));
+                }
+            }
+        }
+        if t == (Targets {
+            site: false,
+            posters: false,
+            wechat: false,
+        }) {
+            return Err("--only 后面要写 site、posters、wechat 中的至少一个。".into());
+        }
+        Ok(t)
+    }
+
+    pub fn has(&self, t: render::Target) -> bool {
+        match t {
+            render::Target::Site => self.site,
+            render::Target::Posters => self.posters,
+            render::Target::Wechat => self.wechat,
+        }
+    }
 }
 
 /// What `serve` keeps between rebuilds: parsed files and rendered pages.
@@ -79,8 +126,30 @@ pub struct Caches {
     pub pages: render::site::PageMemo,
 }
 
-/// Load, validate and render every target into memory. `None` when there were errors
-/// (they are in `diags`). `cache` lets `serve` skip parsing files that did not change.
+/// Forwards to the real sink and counts files for the progress line.
+struct Counted<'a> {
+    inner: &'a dyn Sink,
+    progress: &'a Progress,
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, page: Page, key: Option<blake3::Hash>) {
+        self.inner.put(page, key);
+        self.progress.file();
+    }
+    fn reuse(&self, path: &str, key: &blake3::Hash) -> bool {
+        let kept = self.inner.reuse(path, key);
+        if kept {
+            self.progress.file();
+        }
+        kept
+    }
+}
+
+/// Load, validate and render the chosen targets into `sink`. `false` when there were
+/// errors (they are in `diags`). `caches` lets `serve` skip work on files that did not
+/// change.
+#[allow(clippy::too_many_arguments)]
 pub fn render_all(
     root: &Path,
     today: civil::Date,
@@ -88,67 +157,95 @@ pub fn render_all(
     caches: Option<&Caches>,
     previous: Option<&crate::manifest::Manifest>,
     targets: Targets,
+    sink: &dyn Sink,
+    progress: &Progress,
     diags: &Diagnostics,
-) -> Option<Vec<Page>> {
+) -> bool {
+    let sink = &Counted {
+        inner: sink,
+        progress,
+    };
     let cache = caches.map(|c| &c.parse);
     let timing = std::env::var_os("GONGSHI_TIMING").is_some();
     let t0 = Instant::now();
-    let site = {
-        let mut site = crate::load::load_cached(root, diags, cache)?;
-        if timing {
-            eprintln!("timing: load {:?}", t0.elapsed());
-        }
-        if let Some(u) = base_url {
-            site.cfg.base_url = Some(u.to_string());
-        }
-        crate::validate::validate(&site, root, today, diags);
-        if let Some(prev) = previous {
-            crate::manifest::check(&site, prev, today, diags);
-        }
-        site
+    progress.stage("读取内容", 0);
+    let Some(site) = crate::load::load_cached(root, diags, cache) else {
+        return false;
     };
+    let mut site = site;
+    if timing {
+        eprintln!("timing: load {:?}", t0.elapsed());
+    }
+    progress.stage("检查内容", 0);
+    if let Some(u) = base_url {
+        site.cfg.base_url = Some(u.to_string());
+    }
+    crate::validate::validate(&site, root, today, diags);
+    if let Some(prev) = previous {
+        crate::manifest::check(&site, prev, today, diags);
+    }
     let theme = Theme::load(root, diags);
     if diags.has_errors() {
-        return None;
+        return false;
     }
     if timing {
         eprintln!("timing: validate {:?}", t0.elapsed());
     }
-    let (mut pages, copies) = if targets.site {
-        render::site::render(&site, root, &theme, today, caches.map(|c| &c.pages), diags)?
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    if targets.wechat {
-        pages.extend(render::wechat::render(&site, root, &theme, today, diags));
+    if targets.site {
+        progress.stage("生成网页", 0);
+        if render::site::render(
+            &site,
+            root,
+            &theme,
+            today,
+            caches.map(|c| &c.pages),
+            sink,
+            diags,
+        )
+        .is_none()
+        {
+            return false;
+        }
+        if timing {
+            eprintln!("timing: site {:?}", t0.elapsed());
+        }
     }
-    if timing {
-        eprintln!("timing: render {:?}", t0.elapsed());
+    if targets.wechat && !diags.has_errors() {
+        progress.stage("生成公众号文章", 0);
+        render::wechat::render(&site, root, &theme, today, sink, diags);
+        if timing {
+            eprintln!("timing: wechat {:?}", t0.elapsed());
+        }
     }
     // Posters (Typst → PDF); `serve` asks for them in a second pass after the pages are up.
     if targets.posters && !diags.has_errors() {
-        pages.extend(render::poster::render(&site, root, &theme, today, diags));
-    }
-    for c in copies {
-        match std::fs::read(&c.from) {
-            Ok(bytes) => pages.push(Page { path: c.to, bytes }),
-            Err(e) => diags.error(
-                &c.from,
-                Pos::default(),
-                format!("无法读取附件：{}", crate::source::io_zh(&e)),
-                "请检查文件是否存在。",
-            ),
+        let total = site.rules.len() + render::site::placed(&site).len();
+        progress.stage("生成海报", total);
+        render::poster::render(
+            &site,
+            root,
+            &theme,
+            today,
+            sink,
+            &|n| progress.step(n),
+            diags,
+        );
+        if timing {
+            eprintln!("timing: posters {:?}", t0.elapsed());
         }
     }
     if diags.has_errors() {
-        return None;
+        return false;
     }
     let manifest = crate::manifest::make(&site);
-    pages.push(Page {
-        path: crate::manifest::FILE.into(),
-        bytes: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
-    });
-    Some(pages)
+    sink.put(
+        Page {
+            path: crate::manifest::FILE.into(),
+            bytes: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+        },
+        None,
+    );
+    true
 }
 
 pub fn build(opts: &BuildOptions) -> Outcome {
@@ -158,6 +255,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         diagnostics: diags.into_sorted(),
         ok: false,
         pages: 0,
+        written: Written::default(),
         millis: start.elapsed().as_millis(),
     };
     if let Err(msg) = publish::check_output(&opts.root, &opts.output) {
@@ -169,19 +267,8 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         );
         return fail(diags);
     }
-    let Some(pages) = render_all(
-        &opts.root,
-        opts.today,
-        opts.base_url.as_deref(),
-        None,
-        crate::manifest::read(&opts.output).as_ref(),
-        Targets::ALL,
-        &diags,
-    ) else {
-        return fail(diags);
-    };
-    let staging = match Staging::new(&opts.output) {
-        Ok(s) => s,
+    let writer = match Writer::new(&opts.output) {
+        Ok(w) => w,
         Err(e) => {
             diags.error(
                 &opts.output,
@@ -192,34 +279,41 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
-    let write_result = {
-        use rayon::prelude::*;
-        pages
-            .par_iter()
-            .try_for_each(|p| render::write_file(&staging.dir, &p.path, &p.bytes))
+    let progress = Progress::new(opts.progress);
+    let ok = render_all(
+        &opts.root,
+        opts.today,
+        opts.base_url.as_deref(),
+        None,
+        crate::manifest::read(&opts.output).as_ref(),
+        opts.targets,
+        &writer,
+        &progress,
+        &diags,
+    );
+    if !ok {
+        return fail(diags);
+    }
+    progress.stage("发布", 0);
+    let written = match writer.finish(|t| opts.targets.has(t)) {
+        Ok(w) => w,
+        Err(e) => {
+            drop(progress);
+            diags.error(
+                &opts.output,
+                Pos::default(),
+                format!("写入输出文件失败：{e}"),
+                "请检查磁盘空间和文件夹权限。原来的输出没有改动。",
+            );
+            return fail(diags);
+        }
     };
-    if let Err(e) = write_result {
-        diags.error(
-            &opts.output,
-            Pos::default(),
-            format!("写入输出文件失败：{e}"),
-            "请检查磁盘空间和文件夹权限。原来的输出没有改动。",
-        );
-        return fail(diags);
-    }
-    if let Err(e) = staging.commit() {
-        diags.error(
-            &opts.output,
-            Pos::default(),
-            format!("替换输出文件夹失败：{e}"),
-            "请确认没有程序正在使用输出文件夹。",
-        );
-        return fail(diags);
-    }
+    drop(progress);
     Outcome {
         diagnostics: diags.into_sorted(),
         ok: true,
-        pages: pages.len(),
+        pages: written.written + written.kept,
+        written,
         millis: start.elapsed().as_millis(),
     }
 }

@@ -2,8 +2,11 @@
 //! swapped in only when the whole build succeeded, so a failed build leaves the previous
 //! output exactly as it was.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Marks a folder as gongshi's output, so a build never replaces a folder it did not make.
 pub const MARKER: &str = ".gongshi-output";
@@ -130,5 +133,248 @@ impl Drop for Staging {
         if !self.done {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// The list of files in an output folder with how each was made, so the next build can keep
+/// unchanged files as they are (hard links into the staging folder: same inode, same mtime)
+/// and skip rendering pages whose inputs did not change.
+pub const INDEX: &str = ".gongshi-index";
+
+#[derive(Clone, Copy)]
+struct Entry {
+    /// blake3 of the file's bytes.
+    hash: blake3::Hash,
+    /// blake3 of everything the file was made from (see `Sink::reuse`), salted with the
+    /// program's identity; all zero when unknown.
+    key: blake3::Hash,
+    len: u64,
+    /// Modification time in nanoseconds, to notice a file changed by hand.
+    mtime: u128,
+}
+
+const NO_KEY: blake3::Hash = blake3::Hash::from_bytes([0; 32]);
+
+fn read_index(output: &Path) -> HashMap<String, Entry> {
+    let Ok(text) = std::fs::read_to_string(output.join(INDEX)) else {
+        return HashMap::new();
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(INDEX_HEADER) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|l| {
+            let mut f = l.splitn(5, ' ');
+            let hash = blake3::Hash::from_hex(f.next()?).ok()?;
+            let key = blake3::Hash::from_hex(f.next()?).ok()?;
+            let len = f.next()?.parse().ok()?;
+            let mtime = f.next()?.parse().ok()?;
+            let path = f.next()?.to_string();
+            Some((
+                path,
+                Entry {
+                    hash,
+                    key,
+                    len,
+                    mtime,
+                },
+            ))
+        })
+        .collect()
+}
+
+const INDEX_HEADER: &str = "gongshi-index 1";
+
+fn mtime_of(m: &std::fs::Metadata) -> u128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// What a program build adds to every reuse key: a new gongshi may render the same inputs
+/// differently, so it must not keep pages an older one made.
+fn program_salt() -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Ok(exe) = std::env::current_exe()
+        && let Ok(m) = std::fs::metadata(&exe)
+    {
+        h.update(exe.as_os_str().as_encoded_bytes());
+        h.update(&m.len().to_le_bytes());
+        h.update(&mtime_of(&m).to_le_bytes());
+    }
+    h.finalize()
+}
+
+/// Counts of what a build did with its files.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    /// Files whose bytes were written.
+    pub written: usize,
+    /// Files kept from the previous output unchanged (hard-linked, not rewritten).
+    pub kept: usize,
+}
+
+/// The build's sink: files go into the staging folder; files identical to the previous
+/// output's are hard-linked from it instead of written.
+pub struct Writer {
+    staging: Staging,
+    old_dir: PathBuf,
+    old: HashMap<String, Entry>,
+    new: Mutex<HashMap<String, Entry>>,
+    salt: blake3::Hash,
+    error: Mutex<Option<io::Error>>,
+    written: AtomicUsize,
+    kept: AtomicUsize,
+}
+
+impl Writer {
+    pub fn new(output: &Path) -> io::Result<Writer> {
+        let staging = Staging::new(output)?;
+        let old_dir = staging.output.clone();
+        let old = if old_dir.join(MARKER).is_file() {
+            read_index(&old_dir)
+        } else {
+            HashMap::new()
+        };
+        Ok(Writer {
+            staging,
+            old_dir,
+            old,
+            new: Mutex::new(HashMap::new()),
+            salt: program_salt(),
+            error: Mutex::new(None),
+            written: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+        })
+    }
+
+    fn salted(&self, key: &blake3::Hash) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(self.salt.as_bytes());
+        h.update(key.as_bytes());
+        h.finalize()
+    }
+
+    /// Hard-link the previous output's file if it is still what the index says.
+    fn keep(&self, rel: &str, e: &Entry) -> bool {
+        let from = self.old_dir.join(rel);
+        match std::fs::symlink_metadata(&from) {
+            Ok(m) if m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime => {}
+            _ => return false,
+        }
+        let to = self.staging.dir.join(rel);
+        let linked = match std::fs::hard_link(&from, &to) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                to.parent()
+                    .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+                    && std::fs::hard_link(&from, &to).is_ok()
+            }
+            r => r.is_ok(),
+        };
+        if linked {
+            self.record(rel, *e);
+            self.kept.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
+    }
+
+    fn record(&self, rel: &str, e: Entry) {
+        self.new
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), e);
+    }
+
+    fn fail(&self, e: io::Error) {
+        let mut slot = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(e);
+        }
+    }
+
+    /// Carry over the previous output's files of targets this build did not make, write
+    /// the index and swap the staging folder in.
+    pub fn finish(self, built: impl Fn(crate::render::Target) -> bool) -> io::Result<Written> {
+        if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            return Err(e);
+        }
+        {
+            use rayon::prelude::*;
+            let new = self.new.lock().unwrap_or_else(|e| e.into_inner());
+            let carry: Vec<(&String, &Entry)> = self
+                .old
+                .iter()
+                .filter(|(p, _)| !new.contains_key(*p) && !built(crate::render::Target::of(p)))
+                .collect();
+            drop(new);
+            carry.par_iter().for_each(|(p, e)| {
+                self.keep(p, e);
+            });
+        }
+        let new = std::mem::take(&mut *self.new.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut paths: Vec<(&String, &Entry)> = new.iter().collect();
+        paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut text = String::with_capacity(paths.len() * 160);
+        text.push_str(INDEX_HEADER);
+        text.push('\n');
+        for (p, e) in paths {
+            use std::fmt::Write as _;
+            let _ = writeln!(
+                text,
+                "{} {} {} {} {p}",
+                e.hash.to_hex(),
+                e.key.to_hex(),
+                e.len,
+                e.mtime
+            );
+        }
+        std::fs::write(self.staging.dir.join(INDEX), text)?;
+        let counts = Written {
+            written: self.written.load(Ordering::Relaxed),
+            kept: self.kept.load(Ordering::Relaxed),
+        };
+        self.staging.commit()?;
+        Ok(counts)
+    }
+}
+
+impl crate::render::Sink for Writer {
+    fn put(&self, page: crate::render::Page, key: Option<blake3::Hash>) {
+        let hash = blake3::hash(&page.bytes);
+        let key = key.map_or(NO_KEY, |k| self.salted(&k));
+        if let Some(old) = self.old.get(&page.path)
+            && old.hash == hash
+            && old.len == page.bytes.len() as u64
+            && self.keep(&page.path, &Entry { key, ..*old })
+        {
+            return;
+        }
+        match crate::render::write_file(&self.staging.dir, &page.path, &page.bytes) {
+            Ok(()) => {
+                let mtime = std::fs::metadata(self.staging.dir.join(&page.path))
+                    .map_or(0, |m| mtime_of(&m));
+                self.record(
+                    &page.path,
+                    Entry {
+                        hash,
+                        key,
+                        len: page.bytes.len() as u64,
+                        mtime,
+                    },
+                );
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn reuse(&self, path: &str, key: &blake3::Hash) -> bool {
+        let Some(old) = self.old.get(path) else {
+            return false;
+        };
+        old.key != NO_KEY && old.key == self.salted(key) && self.keep(path, old)
     }
 }

@@ -72,17 +72,21 @@ impl Rebuilder {
     fn run(&self, targets: pipeline::Targets) -> (Option<Files>, Vec<Diagnostic>) {
         let diags = Diagnostics::new();
         let today = self.today.unwrap_or_else(pipeline::today);
-        let pages = pipeline::render_all(
+        let sink = crate::render::Collect::default();
+        let ok = pipeline::render_all(
             &self.root,
             today,
             None,
             Some(&self.caches),
             crate::manifest::read(&self.root.join("output")).as_ref(),
             targets,
+            &sink,
+            &crate::progress::Progress::hidden(),
             &diags,
         );
-        let files = pages.map(|ps| {
-            ps.into_iter()
+        let files = ok.then(|| {
+            sink.into_pages()
+                .into_iter()
                 .map(|p| (p.path, Arc::new(p.bytes)))
                 .collect()
         });

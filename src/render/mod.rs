@@ -1,5 +1,8 @@
 //! Stage 3: render targets. `view` turns the typed model into what templates show;
 //! `site` writes the HTML pages. Later targets (posters, WeChat) reuse the same views.
+//!
+//! Renderers hand each finished file to a [`Sink`] as soon as it exists rather than
+//! returning them all at the end: a province's pages and posters do not fit in memory.
 
 pub mod poster;
 pub mod site;
@@ -7,12 +10,94 @@ pub mod view;
 pub mod wechat;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// Write `bytes` to `dir/rel`, creating folders.
+pub use site::Page;
+
+/// Which output a file belongs to, for `build --only` and for carrying over files of
+/// targets that were not built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Site,
+    Posters,
+    Wechat,
+}
+
+impl Target {
+    /// The target a path inside the output belongs to.
+    pub fn of(path: &str) -> Target {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        // Attachments may be PDFs too: only posters and print files are the poster target.
+        if name == "poster.pdf" || path.starts_with("print/") {
+            Target::Posters
+        } else if name == "wechat.html"
+            || name.starts_with("wechat.fragment")
+            || (name.starts_with("draft") && name.ends_with(".json"))
+        {
+            Target::Wechat
+        } else {
+            Target::Site
+        }
+    }
+}
+
+/// Where rendered files go: memory for `serve`, the staging folder for `build`.
+pub trait Sink: Sync {
+    /// A finished file. `key` is the hash of everything it was made from, when known.
+    fn put(&self, page: Page, key: Option<blake3::Hash>);
+    /// Keep the file at `path` from the previous build without rendering it again, if it
+    /// was made from the same inputs (`key`). `true` when the sink has taken care of it.
+    fn reuse(&self, _path: &str, _key: &blake3::Hash) -> bool {
+        false
+    }
+}
+
+/// A sink that keeps everything in memory (`serve`, tests).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<Page>>);
+
+impl Collect {
+    pub fn into_pages(self) -> Vec<Page> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, page: Page, _key: Option<blake3::Hash>) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+    }
+}
+
+/// Write `bytes` to `dir/rel`, creating folders only when they are missing (most writes
+/// go to folders that exist; `create_dir_all` on every file costs a province seconds).
 pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
     let p: PathBuf = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent)?;
+    match std::fs::write(&p, bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(p, bytes)
+        }
+        r => r,
     }
-    std::fs::write(p, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Target;
+
+    #[test]
+    fn targets_of_paths() {
+        assert_eq!(Target::of("a/b/c/index.html"), Target::Site);
+        assert_eq!(Target::of("a/b/c/poster.pdf"), Target::Posters);
+        assert_eq!(Target::of("print/a/b.pdf"), Target::Posters);
+        assert_eq!(Target::of("a/b/c/wechat.html"), Target::Wechat);
+        assert_eq!(Target::of("a/b/c/wechat.fragment.2.html"), Target::Wechat);
+        assert_eq!(Target::of("a/b/c/draft.json"), Target::Wechat);
+        assert_eq!(Target::of("a/wechat.html"), Target::Wechat);
+        assert_eq!(Target::of("manifest.json"), Target::Site);
+        assert_eq!(Target::of("static/style.css"), Target::Site);
+        assert_eq!(Target::of("a/b/c/fujian.pdf"), Target::Site);
+    }
 }

@@ -27,6 +27,7 @@ use typst_layout::PagedDocument;
 
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Notice, Orientation, Paper, PosterSettings, Site};
+use crate::render::Sink;
 use crate::render::site::{Page, area_url, placed};
 use crate::render::view::{NoticeCtx, NoticeView, notice_view};
 use crate::theme::Theme;
@@ -80,8 +81,10 @@ pub fn render(
     root: &Path,
     theme: &Theme,
     today: civil::Date,
+    sink: &dyn Sink,
+    progress: &(dyn Fn(usize) + Sync),
     diags: &Diagnostics,
-) -> Vec<Page> {
+) -> Option<()> {
     let template_ok = theme.text(TEMPLATE).is_some();
     if !template_ok {
         diags.error(
@@ -90,7 +93,7 @@ pub fn render(
             "找不到海报模板 posters/poster.typ，或者它不是 UTF-8 文本。",
             "请删除主题文件夹里损坏的 posters/poster.typ，使用内置模板。",
         );
-        return Vec::new();
+        return None;
     }
     let fonts = fonts_for(theme);
     let fonts = &*fonts;
@@ -174,7 +177,7 @@ pub fn render(
         })
         .collect();
     if diags.has_errors() {
-        return Vec::new();
+        return None;
     }
 
     let cache_dir = root.join(".gongshi-cache").join("posters");
@@ -196,7 +199,8 @@ pub fn render(
 
     // Template errors are reported once, not once per notice.
     let seen: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
-    let mut pages = Vec::new();
+    let hash_of =
+        |hex: &str| blake3::Hash::from_hex(hex).unwrap_or_else(|_| blake3::hash(hex.as_bytes()));
     for (bundle, members) in groups {
         let bundle_key = bundle.as_ref().map(|b| {
             let mut h = blake3::Hasher::new();
@@ -207,16 +211,30 @@ pub fn render(
             }
             h.finalize().to_hex().to_string()
         });
-        let cached_bundle = bundle_key.as_ref().and_then(|k| cache.get(k));
-        let need_docs = bundle.is_some() && cached_bundle.is_none();
-        let results: Vec<Option<(Vec<u8>, Option<PagedDocument>)>> = members
+        // A township whose print file is unchanged since the last build keeps it as it is.
+        let bundle_reused = match (&bundle, &bundle_key) {
+            (Some(b), Some(k)) => sink.reuse(b, &hash_of(k)),
+            _ => false,
+        };
+        let cached_bundle = if bundle_reused {
+            None
+        } else {
+            bundle_key.as_ref().and_then(|k| cache.get(k))
+        };
+        let need_docs = bundle.is_some() && !bundle_reused && cached_bundle.is_none();
+        // Per poster: `Some(doc)` when it was compiled now (for the print file).
+        let results: Vec<Option<Option<PagedDocument>>> = members
             .par_iter()
             .map(|j| {
+                let path = format!("{}poster.pdf", j.path);
+                let key = hash_of(&j.key);
+                if !need_docs && sink.reuse(&path, &key) {
+                    return Some(None);
+                }
                 let cached = cache.get(&j.key);
-                if let Some(pdf) = &cached
-                    && !need_docs
-                {
-                    return Some((pdf.clone(), None));
+                if !need_docs && let Some(pdf) = cached {
+                    sink.put(Page { path, bytes: pdf }, Some(key));
+                    return Some(None);
                 }
                 let doc = compile(j, theme, fonts, today_dt, &seen, diags)?;
                 let pdf = match cached {
@@ -227,47 +245,51 @@ pub fn render(
                         pdf
                     }
                 };
-                Some((pdf, Some(doc)))
+                sink.put(Page { path, bytes: pdf }, Some(key));
+                Some(Some(doc))
             })
             .collect();
-        let mut docs = Vec::new();
-        for (j, r) in members.iter().zip(results) {
-            let Some((pdf, doc)) = r else { continue };
-            pages.push(Page {
-                path: format!("{}poster.pdf", j.path),
-                bytes: pdf,
-            });
-            docs.extend(doc);
-        }
         if let (Some(bundle), Some(key)) = (bundle, bundle_key) {
             if let Some(pdf) = cached_bundle {
-                pages.push(Page {
-                    path: bundle,
-                    bytes: pdf,
-                });
-            } else if docs.len() == members.len() {
-                let pages_all = docs
-                    .iter()
-                    .flat_map(|d| d.pages().iter().cloned())
-                    .collect();
-                let info = DocumentInfo {
-                    title: Some(format!("{}（打印合集）", bundle.trim_end_matches(".pdf")).into()),
-                    ..Default::default()
-                };
-                let doc = PagedDocument::new(pages_all, info);
-                if let Some(pdf) = export(&doc, &bundle, false, members[0], diags) {
-                    cache.put(&key, &pdf);
-                    pages.push(Page {
+                sink.put(
+                    Page {
                         path: bundle,
                         bytes: pdf,
-                    });
+                    },
+                    Some(hash_of(&key)),
+                );
+            } else if need_docs {
+                let docs: Vec<PagedDocument> = results.into_iter().flatten().flatten().collect();
+                if docs.len() == members.len() {
+                    let pages_all = docs
+                        .iter()
+                        .flat_map(|d| d.pages().iter().cloned())
+                        .collect();
+                    let info = DocumentInfo {
+                        title: Some(
+                            format!("{}（打印合集）", bundle.trim_end_matches(".pdf")).into(),
+                        ),
+                        ..Default::default()
+                    };
+                    let doc = PagedDocument::new(pages_all, info);
+                    if let Some(pdf) = export(&doc, &bundle, false, members[0], diags) {
+                        cache.put(&key, &pdf);
+                        sink.put(
+                            Page {
+                                path: bundle,
+                                bytes: pdf,
+                            },
+                            Some(hash_of(&key)),
+                        );
+                    }
                 }
             }
         }
+        progress(members.len());
         typst::comemo::evict(2);
     }
     typst::comemo::evict(0);
-    pages
+    Some(())
 }
 
 /// The fonts, loaded once per process for a given set of theme fonts (`serve` rebuilds

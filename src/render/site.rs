@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+use super::Sink;
 use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
 use crate::dates::{age_on, zh_date};
 use crate::diag::{Diagnostics, Pos};
@@ -294,17 +295,19 @@ fn village_env(env: &blake3::Hasher, areas: &[&Area], v: &Village) -> blake3::Ha
     h
 }
 
-/// Render the whole site. Returns the pages and the attachment copies.
+/// Render the whole site into `sink`, attachments included. `None` when the templates
+/// could not be loaded (the reason is in `diags`).
 pub fn render(
     site: &Site,
     root: &Path,
     theme: &Theme,
     today: civil::Date,
     memo: Option<&PageMemo>,
+    sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Option<(Vec<Page>, Vec<Copy>)> {
+) -> Option<()> {
     let r = SiteRenderer::new(theme, diags)?;
-    let env = memo.map(|_| site_env(site, theme, today));
+    let env = site_env(site, theme, today);
     let cfg = &site.cfg;
     let common = Common {
         site: SiteInfo {
@@ -333,9 +336,9 @@ pub fn render(
     let placed = placed(site);
 
     // Notice pages, in parallel: this is where the volume is.
-    let results: Vec<(Option<Page>, Vec<Copy>)> = placed
+    let copies: Vec<Copy> = placed
         .par_iter()
-        .map(|p| {
+        .flat_map_iter(|p| {
             let base = content.join(&p.village.path);
             let mut copies: Vec<Copy> = p
                 .notice
@@ -358,16 +361,20 @@ pub fn render(
                 }
             }
             let path = format!("{}index.html", p.path);
-            let key = env.as_ref().map(|env| {
-                let mut h = village_env(env, &p.areas, p.village);
+            let key = {
+                let mut h = village_env(&env, &p.areas, p.village);
                 h.update(p.notice.slug.as_bytes());
                 h.update(p.notice.hash.as_bytes());
                 h.finalize()
-            });
-            if let (Some(m), Some(k)) = (memo, &key)
-                && let Some(bytes) = m.get(&path, k)
+            };
+            if sink.reuse(&path, &key) {
+                return copies;
+            }
+            if let Some(m) = memo
+                && let Some(bytes) = m.get(&path, &key)
             {
-                return (Some(Page { path, bytes }), copies);
+                sink.put(Page { path, bytes }, Some(key));
+                return copies;
             }
             let ctx = NoticeCtx {
                 site,
@@ -386,21 +393,16 @@ pub fn render(
             let mut c = common.ctx(&p.path, crumbs, &view.title);
             c.insert("notice", &view);
             c.insert("rules", &rules_for(site, &p.areas, Some(p.village)));
-            let page = r
-                .render("notice.html", &c, diags)
-                .map(|bytes| Page { path, bytes });
-            if let (Some(m), Some(k), Some(pg)) = (memo, key, &page) {
-                m.put(&pg.path, k, &pg.bytes);
+            if let Some(bytes) = r.render("notice.html", &c, diags) {
+                if let Some(m) = memo {
+                    m.put(&path, key, &bytes);
+                }
+                sink.put(Page { path, bytes }, Some(key));
             }
-            (page, copies)
+            copies
         })
         .collect();
-    let mut pages = Vec::new();
-    let mut copies = Vec::new();
-    for (p, c) in results {
-        pages.extend(p);
-        copies.extend(c);
-    }
+    let mut copies = copies;
 
     // Rules pages.
     let mut rule_links = Vec::new();
@@ -434,18 +436,28 @@ pub fn render(
         });
         c.insert("notice", &view);
         c.insert("rules", &Vec::<RuleLink>::new());
-        pages.extend(r.render("notice.html", &c, diags).map(|bytes| Page {
-            path: format!("{path}index.html"),
-            bytes,
-        }));
+        if let Some(bytes) = r.render("notice.html", &c, diags) {
+            sink.put(
+                Page {
+                    path: format!("{path}index.html"),
+                    bytes,
+                },
+                None,
+            );
+        }
     }
     {
         let mut c = common.ctx("rules/", vec![], "换届纪律");
         c.insert("rules", &rule_links);
-        pages.extend(r.render("rules.html", &c, diags).map(|bytes| Page {
-            path: "rules/index.html".into(),
-            bytes,
-        }));
+        if let Some(bytes) = r.render("rules.html", &c, diags) {
+            sink.put(
+                Page {
+                    path: "rules/index.html".into(),
+                    bytes,
+                },
+                None,
+            );
+        }
     }
 
     // Village and area boards.
@@ -459,9 +471,10 @@ pub fn render(
             a,
             &mut Vec::new(),
             today,
-            &mut pages,
+            sink,
             &mut all_links,
-            memo.zip(env.as_ref()),
+            memo,
+            &env,
             diags,
         ));
     }
@@ -486,19 +499,45 @@ pub fn render(
     c.insert("notice_count", &all_links.len());
     c.insert("stats", &statistics(site));
     c.insert("contacts", &contacts_chain(site, &[], None, &[]));
-    pages.extend(r.render("index.html", &c, diags).map(|bytes| Page {
-        path: "index.html".into(),
-        bytes,
-    }));
+    if let Some(bytes) = r.render("index.html", &c, diags) {
+        sink.put(
+            Page {
+                path: "index.html".into(),
+                bytes,
+            },
+            None,
+        );
+    }
 
     // Theme assets.
     for (name, bytes) in theme.under("static") {
-        pages.push(Page {
-            path: format!("static/{name}"),
-            bytes: bytes.to_vec(),
-        });
+        sink.put(
+            Page {
+                path: format!("static/{name}"),
+                bytes: bytes.to_vec(),
+            },
+            None,
+        );
     }
-    Some((pages, copies))
+    // Attachments and photos, read from the content folder.
+    copies
+        .par_iter()
+        .for_each(|c| match std::fs::read(&c.from) {
+            Ok(bytes) => sink.put(
+                Page {
+                    path: c.to.clone(),
+                    bytes,
+                },
+                None,
+            ),
+            Err(e) => diags.error(
+                &c.from,
+                Pos::default(),
+                format!("无法读取附件：{}", crate::source::io_zh(&e)),
+                "请检查文件是否存在。",
+            ),
+        });
+    Some(())
 }
 
 fn area_crumbs(chain: &[&Area]) -> Vec<Crumb> {
@@ -543,9 +582,10 @@ fn render_area<'a>(
     a: &'a Area,
     chain: &mut Vec<&'a Area>,
     today: civil::Date,
-    pages: &mut Vec<Page>,
+    sink: &dyn Sink,
     all_links: &mut Vec<NoticeLink>,
-    memo: Option<(&PageMemo, &blake3::Hasher)>,
+    memo: Option<&PageMemo>,
+    env: &blake3::Hasher,
     diags: &Diagnostics,
 ) -> AreaLink {
     chain.push(a);
@@ -579,44 +619,43 @@ fn render_area<'a>(
     }
     // Village boards, in parallel; unchanged ones come from the memo.
     let chain_now: &[&Area] = chain;
-    let rendered: Vec<Option<Page>> = boards
-        .par_iter()
-        .map(|(v, vpath, links)| {
-            let path = format!("{vpath}index.html");
-            let key = memo.map(|(_, env)| {
-                let mut h = village_env(env, chain_now, v);
-                for n in &v.notices {
-                    h.update(n.slug.as_bytes());
-                    h.update(n.hash.as_bytes());
-                }
-                h.finalize()
-            });
-            if let (Some((m, _)), Some(k)) = (memo, &key)
-                && let Some(bytes) = m.get(&path, k)
-            {
-                return Some(Page { path, bytes });
+    boards.par_iter().for_each(|(v, vpath, links)| {
+        let path = format!("{vpath}index.html");
+        let key = {
+            let mut h = village_env(env, chain_now, v);
+            for n in &v.notices {
+                h.update(n.slug.as_bytes());
+                h.update(n.hash.as_bytes());
             }
-            let mut c = common.ctx(vpath, area_crumbs(chain_now), v.name());
-            let mut ordered = links.clone();
-            ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
-            c.insert("village", &VillageInfo::of(v));
-            c.insert("notices", &ordered);
-            c.insert("rules", &rules_for(site, chain_now, Some(v)));
-            c.insert("contacts", &contacts_chain(site, chain_now, Some(v), &[]));
-            let page = r
-                .render("village.html", &c, diags)
-                .map(|bytes| Page { path, bytes });
-            if let (Some((m, _)), Some(k), Some(pg)) = (memo, key, &page) {
-                m.put(&pg.path, k, &pg.bytes);
+            h.finalize()
+        };
+        if sink.reuse(&path, &key) {
+            return;
+        }
+        if let Some(m) = memo
+            && let Some(bytes) = m.get(&path, &key)
+        {
+            sink.put(Page { path, bytes }, Some(key));
+            return;
+        }
+        let mut c = common.ctx(vpath, area_crumbs(chain_now), v.name());
+        let mut ordered = links.clone();
+        ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
+        c.insert("village", &VillageInfo::of(v));
+        c.insert("notices", &ordered);
+        c.insert("rules", &rules_for(site, chain_now, Some(v)));
+        c.insert("contacts", &contacts_chain(site, chain_now, Some(v), &[]));
+        if let Some(bytes) = r.render("village.html", &c, diags) {
+            if let Some(m) = memo {
+                m.put(&path, key, &bytes);
             }
-            page
-        })
-        .collect();
-    pages.extend(rendered.into_iter().flatten());
+            sink.put(Page { path, bytes }, Some(key));
+        }
+    });
     let mut sub_links = Vec::new();
     for sub in &a.areas {
         let l = render_area(
-            r, common, site, sub, chain, today, pages, all_links, memo, diags,
+            r, common, site, sub, chain, today, sink, all_links, memo, env, diags,
         );
         area_notices += l.notices;
         area_active += l.active;
@@ -636,10 +675,15 @@ fn render_area<'a>(
     c.insert("villages", &village_links);
     c.insert("rules", &rules_for(site, chain, None));
     c.insert("contacts", &contacts_chain(site, chain, None, &[]));
-    pages.extend(r.render("area.html", &c, diags).map(|bytes| Page {
-        path: format!("{apath}index.html"),
-        bytes,
-    }));
+    if let Some(bytes) = r.render("area.html", &c, diags) {
+        sink.put(
+            Page {
+                path: format!("{apath}index.html"),
+                bytes,
+            },
+            None,
+        );
+    }
     chain.pop();
     AreaLink {
         name: a.name().to_string(),

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
 
+use super::Sink;
 use super::site::{Page, Placed, area_url, placed};
 use super::view::{NoticeCtx, NoticeView, notice_view};
 use crate::diag::{Diagnostics, Pos};
@@ -194,11 +195,10 @@ pub fn render(
     root: &Path,
     theme: &Theme,
     today: civil::Date,
+    sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Vec<Page> {
-    let Some(r) = Renderer::new(theme, diags) else {
-        return Vec::new();
-    };
+) -> Option<()> {
+    let r = Renderer::new(theme, diags)?;
     let content = root.join("content");
     let base_url = site
         .cfg
@@ -208,40 +208,51 @@ pub fn render(
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         .map(|u| format!("{}/", u.trim_end_matches('/')));
     let placed = placed(site);
-    let results: Vec<(Vec<Page>, ExportOut)> = placed
-        .par_iter()
-        .map(|p| export_notice(&r, site, p, &content, base_url.as_deref(), today, diags))
-        .collect();
-
-    let mut pages = Vec::new();
-    // Township pages: notices grouped by the area that directly holds their village.
-    let mut townships: Vec<(String, String, Vec<VillageGroup>)> = Vec::new();
-    for (p, (ps, export)) in placed.iter().zip(results) {
-        pages.extend(ps);
+    // Township by township (the area that directly holds the villages), so that only one
+    // township's listing is held in memory; the files go to the sink as they are made.
+    let mut groups: Vec<(String, &str, Vec<&Placed<'_>>)> = Vec::new();
+    for p in &placed {
         let apath = area_url(&p.areas);
-        let area_name = p.areas.last().map(|a| a.name()).unwrap_or_default();
-        if townships.last().map(|t| &t.0) != Some(&apath) {
-            townships.push((apath.clone(), area_name.to_string(), Vec::new()));
-        }
-        let Some(t) = townships.last_mut() else {
-            continue;
-        };
-        let village = p.village.name().to_string();
-        match t.2.last_mut() {
-            Some(g) if g.name == village => g.exports.push(export),
-            _ => t.2.push(VillageGroup {
-                name: village,
-                exports: vec![export],
-            }),
+        match groups.last_mut() {
+            Some(g) if g.0 == apath => g.2.push(p),
+            _ => groups.push((
+                apath,
+                p.areas.last().map(|a| a.name()).unwrap_or_default(),
+                vec![p],
+            )),
         }
     }
-    for (apath, name, mut villages) in townships {
+    for (apath, name, members) in groups {
+        let results: Vec<ExportOut> = members
+            .par_iter()
+            .map(|p| {
+                let (pages, mut export) =
+                    export_notice(&r, site, p, &content, base_url.as_deref(), today, diags);
+                for page in pages {
+                    sink.put(page, None);
+                }
+                for part in &mut export.parts {
+                    part.html.clear(); // not shown on the listing, only copied
+                }
+                export
+            })
+            .collect();
+        let mut villages: Vec<VillageGroup> = Vec::new();
+        for (p, export) in members.iter().zip(results) {
+            let village = p.village.name().to_string();
+            match villages.last_mut() {
+                Some(g) if g.name == village => g.exports.push(export),
+                _ => villages.push(VillageGroup {
+                    name: village,
+                    exports: vec![export],
+                }),
+            }
+        }
         // Copy-button keys must be unique on the township page.
         for (vi, g) in villages.iter_mut().enumerate() {
             for (ni, e) in g.exports.iter_mut().enumerate() {
                 for part in &mut e.parts {
                     part.key = format!("{vi}-{ni}-{}", part.no);
-                    part.html.clear(); // not shown on the listing, only copied
                 }
             }
         }
@@ -254,13 +265,16 @@ pub fn render(
         c.insert("copy_js", &r.copy_js);
         c.insert("root", &"../".repeat(apath.matches('/').count()));
         if let Some(html) = r.render("township.html", &c, diags) {
-            pages.push(Page {
-                path: format!("{apath}wechat.html"),
-                bytes: html.into_bytes(),
-            });
+            sink.put(
+                Page {
+                    path: format!("{apath}wechat.html"),
+                    bytes: html.into_bytes(),
+                },
+                None,
+            );
         }
     }
-    pages
+    Some(())
 }
 
 fn export_notice(
