@@ -1,6 +1,7 @@
 //! gongshi (公示): village and community "两委" election notices → a static public-notice
 //! website. Pipeline: load → validate → render → publish.
 
+pub mod cache;
 pub mod dates;
 pub mod diag;
 pub mod load;

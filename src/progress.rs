@@ -38,13 +38,12 @@ impl Progress {
                     let done = s.done.load(Ordering::Relaxed);
                     let files = s.files.load(Ordering::Relaxed);
                     let secs = start.elapsed().as_secs();
-                    let line = if total > 0 {
-                        let width = 24;
-                        let filled = (done.min(total) * width) / total;
+                    const WIDTH: usize = 24;
+                    let line = if let Some(filled) = (done.min(total) * WIDTH).checked_div(total) {
                         format!(
                             "{label} [{}{}] {done}/{total}  已输出 {files} 个文件  {secs} 秒",
                             "#".repeat(filled),
-                            "-".repeat(width - filled)
+                            "-".repeat(WIDTH - filled)
                         )
                     } else {
                         format!("{label}……  已输出 {files} 个文件  {secs} 秒")

@@ -25,6 +25,7 @@ use typst::model::DocumentInfo;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 
+use crate::cache::DiskCache;
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Notice, Orientation, Paper, PosterSettings, Site};
 use crate::render::Sink;
@@ -180,8 +181,12 @@ pub fn render(
         return None;
     }
 
-    let cache_dir = root.join(".gongshi-cache").join("posters");
-    let cache = Cache::new(&cache_dir);
+    let cache = PdfCache(DiskCache::new(
+        root,
+        "posters",
+        "pdf",
+        std::env::var_os("GONGSHI_NO_POSTER_CACHE").is_none(),
+    ));
     let today_dt = Datetime::from_ymd(
         i32::from(today.year()),
         today.month() as u8,
@@ -597,41 +602,15 @@ fn typst_errors(
     }
 }
 
-/// Finished PDFs by key, outside the output folder (which is rebuilt every time).
-struct Cache {
-    dir: PathBuf,
-    enabled: bool,
-}
+/// Finished PDFs by key; a damaged file in the cache counts as a miss.
+struct PdfCache(DiskCache);
 
-impl Cache {
-    fn new(dir: &Path) -> Cache {
-        let enabled = std::env::var_os("GONGSHI_NO_POSTER_CACHE").is_none()
-            && std::fs::create_dir_all(dir).is_ok();
-        Cache {
-            dir: dir.to_path_buf(),
-            enabled,
-        }
-    }
-
+impl PdfCache {
     fn get(&self, key: &str) -> Option<Vec<u8>> {
-        if !self.enabled {
-            return None;
-        }
-        let b = std::fs::read(self.dir.join(format!("{key}.pdf"))).ok()?;
-        b.starts_with(b"%PDF").then_some(b)
+        self.0.get(key).filter(|b| b.starts_with(b"%PDF"))
     }
 
     fn put(&self, key: &str, pdf: &[u8]) {
-        if !self.enabled {
-            return;
-        }
-        let tmp = self
-            .dir
-            .join(format!(".{key}.{:?}.tmp", std::thread::current().id()));
-        if std::fs::write(&tmp, pdf).is_ok()
-            && std::fs::rename(&tmp, self.dir.join(format!("{key}.pdf"))).is_err()
-        {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        self.0.put(key, pdf)
     }
 }

@@ -12,6 +12,7 @@
 //! [`sanitize::clean`] keeps only the checklist's tags, attributes and CSS properties.
 
 pub mod body;
+pub mod photo;
 pub mod sanitize;
 
 use jiff::civil;
@@ -22,6 +23,7 @@ use std::path::Path;
 use super::Sink;
 use super::site::{Page, Placed, area_url, placed};
 use super::view::{NoticeCtx, NoticeView, notice_view};
+use crate::cache::DiskCache;
 use crate::diag::{Diagnostics, Pos};
 use crate::model::Site;
 use crate::theme::Theme;
@@ -112,10 +114,12 @@ struct Renderer {
     tera: tera::Tera,
     css: String,
     copy_js: String,
+    /// Resized photos, kept between builds.
+    photos: DiskCache,
 }
 
 impl Renderer {
-    fn new(theme: &Theme, diags: &Diagnostics) -> Option<Renderer> {
+    fn new(root: &Path, theme: &Theme, diags: &Diagnostics) -> Option<Renderer> {
         let mut tera = tera::Tera::new();
         let templates: Vec<(String, String)> = theme
             .under("wechat")
@@ -142,6 +146,7 @@ impl Renderer {
                 .unwrap_or_default()
                 .to_string(),
             copy_js: theme.text("wechat/copy.js").unwrap_or_default().to_string(),
+            photos: DiskCache::new(root, "photos", "img", true),
         })
     }
 
@@ -198,7 +203,7 @@ pub fn render(
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) -> Option<()> {
-    let r = Renderer::new(theme, diags)?;
+    let r = Renderer::new(root, theme, diags)?;
     let content = root.join("content");
     let base_url = site
         .cfg
@@ -299,13 +304,21 @@ fn export_notice(
     let online = base_url.map(|b| format!("{b}{}", p.path));
 
     let mut links = body::Links::default();
-    let mut images = body::Images::default();
+    let mut images = body::Images {
+        cache: Some(&r.photos),
+        ..Default::default()
+    };
 
     // Candidate photos, before the body so their notes come first.
     let mut photos = Vec::new();
     for c in &view.candidates {
         if let Some(photo) = &c.photo
-            && let Some(src) = images.inline(&base_dir, photo, &format!("候选人{}", c.name))
+            && let Some(src) = images.inline(
+                &base_dir,
+                photo,
+                &format!("候选人{}", c.name),
+                photo::PORTRAIT_WIDTH,
+            )
         {
             photos.push(PhotoOut {
                 name: c.name.clone(),

@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::{Arena, parse_document};
 
+use super::photo;
 use super::sanitize::is_wechat_url;
+use crate::cache::DiskCache;
 
-/// Largest image inlined as a `data:` URI.
-pub const MAX_IMAGE_BYTES: u64 = 1024 * 1024;
 /// Total `data:` URI budget of one notice, so that every part stays under 1 MB.
 pub const IMAGE_BUDGET_BYTES: usize = 900 * 1024;
 
@@ -36,15 +36,18 @@ impl Links {
 }
 
 /// Images: inlined ones count against the budget; the others become notes for the clerk.
-#[derive(Default, Debug)]
-pub struct Images {
+#[derive(Default)]
+pub struct Images<'a> {
     pub used_bytes: usize,
     pub notes: Vec<String>,
+    /// Where resized photos are kept between builds.
+    pub cache: Option<&'a DiskCache>,
 }
 
-impl Images {
-    /// A `data:` URI for a file inside `base`, or `None` (with a note saying why).
-    pub fn inline(&mut self, base: &Path, rel: &str, what: &str) -> Option<String> {
+impl Images<'_> {
+    /// A `data:` URI for a file inside `base`, scaled to at most `max_width` pixels, or
+    /// `None` (with a note saying why).
+    pub fn inline(&mut self, base: &Path, rel: &str, what: &str, max_width: u32) -> Option<String> {
         let rel = rel.trim();
         let lower = rel.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
@@ -75,9 +78,9 @@ impl Images {
         let size = std::fs::metadata(&path)
             .map(|m| m.len())
             .unwrap_or(u64::MAX);
-        if size > MAX_IMAGE_BYTES {
+        if size > photo::MAX_SOURCE_BYTES {
             self.notes.push(format!(
-                "{what}的图片“{rel}”超过 1 MB，导出中已略去，请压缩后在编辑器里另行上传。"
+                "{what}的图片“{rel}”超过 40 MB，导出中已略去，请压缩后在编辑器里另行上传。"
             ));
             return None;
         }
@@ -86,13 +89,16 @@ impl Images {
                 .push(format!("{what}的图片“{rel}”无法读取，导出中已略去。"));
             return None;
         };
-        let Some(mime) = image_mime(&bytes) else {
-            self.notes.push(format!(
-                "{what}的文件“{rel}”不是 PNG、JPEG、GIF 或 WebP 图片，导出中已略去。"
-            ));
-            return None;
+        let prepared = match photo::prepare(&bytes, max_width, self.cache) {
+            Ok(p) => p,
+            Err(why) => {
+                self.notes.push(format!(
+                    "{what}的图片“{rel}”{why}，导出中已略去，请在编辑器里另行上传。"
+                ));
+                return None;
+            }
         };
-        let encoded = base64(&bytes);
+        let encoded = base64(&prepared.bytes);
         if self.used_bytes + encoded.len() > IMAGE_BUDGET_BYTES {
             self.notes.push(format!(
                 "{what}的图片“{rel}”放不下了（公众号正文不能超过 1 MB），导出中已略去，请在编辑器里另行上传。"
@@ -100,21 +106,7 @@ impl Images {
             return None;
         }
         self.used_bytes += encoded.len();
-        Some(format!("data:{mime};base64,{encoded}"))
-    }
-}
-
-pub fn image_mime(b: &[u8]) -> Option<&'static str> {
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if b.len() > 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
+        Some(format!("data:{};base64,{encoded}", prepared.mime))
     }
 }
 
@@ -185,12 +177,17 @@ pub struct BodyCtx<'a> {
 struct Writer<'a, 'c> {
     out: String,
     links: &'a mut Links,
-    images: &'a mut Images,
+    images: &'a mut Images<'c>,
     ctx: &'a BodyCtx<'c>,
 }
 
 /// Render a Markdown body.
-pub fn render(markdown: &str, ctx: &BodyCtx<'_>, links: &mut Links, images: &mut Images) -> String {
+pub fn render<'c>(
+    markdown: &str,
+    ctx: &BodyCtx<'c>,
+    links: &mut Links,
+    images: &mut Images<'c>,
+) -> String {
     let arena = Arena::new();
     let opts = crate::markdown::options();
     let root = parse_document(&arena, markdown, &opts);
@@ -365,7 +362,10 @@ impl Writer<'_, '_> {
                 } else {
                     format!("正文中“{alt}”")
                 };
-                if let Some(src) = self.images.inline(self.ctx.base_dir, &l.url, &what) {
+                if let Some(src) =
+                    self.images
+                        .inline(self.ctx.base_dir, &l.url, &what, photo::BODY_WIDTH)
+                {
                     let alt = if alt.is_empty() {
                         "图片".to_string()
                     } else {
