@@ -5,6 +5,10 @@
 //!
 //! The same arguments always write the same files (a fixed-seed generator, no randomness
 //! from the OS), so timings are comparable between runs and machines.
+//!
+//! With `--hugo`, it also writes `DIR/hugo/content/`: the same notices for Hugo (the
+//! Markdown files as they are, and an `_index.md` for every area and village made from its
+//! YAML), for `benches/site_vs_hugo.sh`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -68,6 +72,7 @@ fn write(p: &Path, text: &str) {
 fn main() {
     let mut villages = 500usize;
     let mut dir: Option<PathBuf> = None;
+    let mut hugo = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -77,6 +82,7 @@ fn main() {
                     .and_then(|v| v.parse().ok())
                     .expect("--villages N")
             }
+            "--hugo" => hugo = true,
             _ => dir = Some(PathBuf::from(a)),
         }
     }
@@ -220,4 +226,41 @@ fn main() {
         "wrote {made} villages in {county} counties to {}",
         content.display()
     );
+    if hugo {
+        let target = root.join("hugo").join("content");
+        if target.exists() {
+            std::fs::remove_dir_all(&target).unwrap();
+        }
+        mirror_for_hugo(&content, &target);
+        eprintln!("wrote the same pages for Hugo to {}", target.display());
+    }
+}
+
+/// The content folder as a Hugo content folder: notices copied as they are (their YAML front
+/// matter is valid Hugo front matter), each `area.yaml`/`village.yaml` as the `_index.md` of
+/// its section with `title` set to its `name`.
+fn mirror_for_hugo(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    let mut entries: Vec<_> = std::fs::read_dir(from).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().to_string();
+        if p.is_dir() {
+            mirror_for_hugo(&p, &to.join(&name));
+        } else if name.ends_with(".md") {
+            std::fs::copy(&p, to.join(&name)).unwrap();
+        } else if name == "area.yaml" || name == "village.yaml" {
+            let yaml = std::fs::read_to_string(&p).unwrap();
+            let title = yaml
+                .lines()
+                .find_map(|l| l.strip_prefix("name: "))
+                .unwrap_or("")
+                .to_string();
+            write(
+                &to.join("_index.md"),
+                &format!("---\ntitle: {title}\n{yaml}---\n"),
+            );
+        }
+    }
 }

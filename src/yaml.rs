@@ -38,7 +38,7 @@ pub fn mask_yaml(yaml: &str, first_line: usize, file: &Path, diags: &Diagnostics
     if found.is_empty() {
         return yaml.to_string();
     }
-    let index = SpanIndex::build(yaml, first_line);
+    let index = SpanIndex::new(yaml, first_line);
     let mut values: Vec<(Pos, &str)> = index.values().map(|(p, pos)| (pos, p)).collect();
     values.sort_by_key(|(pos, _)| (pos.line, pos.col));
     let mut to_mask = Vec::new();
@@ -89,7 +89,7 @@ pub fn parse<T: DeserializeOwned + Default>(
     file: &Path,
     diags: &Diagnostics,
 ) -> Option<(T, SpanIndex)> {
-    let index = SpanIndex::build(yaml, first_line);
+    let index = SpanIndex::new(yaml, first_line);
     if yaml.trim().is_empty() {
         return Some((T::default(), index));
     }

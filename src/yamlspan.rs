@@ -1,8 +1,13 @@
 //! Where each value sits in a YAML document: a map from a canonical path such as
 //! `candidates.2.birth` to its line and column. serde gives us typed values; this index
 //! lets the validator point at the exact place in the clerk's file.
+//!
+//! The index is built only when a position is first asked for, that is when there is
+//! something to report: most files of a province never need one, and building it costs a
+//! second YAML parse and far more memory than the text it is built from.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use serde_saphyr::granit_parser::{Event, Parser};
 
@@ -11,6 +16,14 @@ use crate::model::canonical_key;
 
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
+    /// The YAML text and the file line of its first line.
+    text: Arc<str>,
+    first_line: usize,
+    built: OnceLock<Arc<Built>>,
+}
+
+#[derive(Debug, Default)]
+struct Built {
     values: HashMap<String, Pos>,
     keys: HashMap<String, Pos>,
     /// Position of the document start, the fallback for anything not found.
@@ -33,10 +46,71 @@ enum Frame {
 const MAX_DEPTH: usize = 256;
 
 impl SpanIndex {
-    /// Index `yaml`, whose first line is line `first_line` of the file.
-    pub fn build(yaml: &str, first_line: usize) -> SpanIndex {
-        let mut idx = SpanIndex {
-            origin: Pos::new(first_line, 1),
+    /// An index of `yaml`, whose first line is line `first_line` of the file (built when
+    /// first used).
+    pub fn new(yaml: &str, first_line: usize) -> SpanIndex {
+        SpanIndex {
+            text: Arc::from(yaml),
+            first_line,
+            built: OnceLock::new(),
+        }
+    }
+
+    fn built(&self) -> &Built {
+        self.built
+            .get_or_init(|| Arc::new(Built::build(&self.text, self.first_line)))
+    }
+
+    /// Position of the value at `path`, or of its nearest indexed ancestor.
+    pub fn pos(&self, path: &str) -> Pos {
+        let b = self.built();
+        let mut p = path;
+        loop {
+            if let Some(pos) = b.values.get(p) {
+                return *pos;
+            }
+            match p.rfind('.') {
+                Some(i) => p = &p[..i],
+                None => return b.values.get("").copied().unwrap_or(b.origin),
+            }
+        }
+    }
+
+    /// Position of the key at `path` (falls back to the value, then ancestors).
+    pub fn key_pos(&self, path: &str) -> Pos {
+        self.built()
+            .keys
+            .get(path)
+            .copied()
+            .unwrap_or_else(|| self.pos(path))
+    }
+
+    pub fn has(&self, path: &str) -> bool {
+        self.built().values.contains_key(path)
+    }
+
+    pub fn origin(&self) -> Pos {
+        if self.first_line == 0 {
+            Pos::default()
+        } else {
+            Pos::new(self.first_line, 1)
+        }
+    }
+
+    /// Every indexed value path with its position (for scanning scalars).
+    pub fn values(&self) -> impl Iterator<Item = (&str, Pos)> {
+        self.built().values.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+impl Built {
+    fn build(yaml: &str, first_line: usize) -> Built {
+        let mut idx = Built {
+            origin: if first_line == 0 {
+                Pos::default()
+            } else {
+                Pos::new(first_line, 1)
+            },
             ..Default::default()
         };
         let mut stack: Vec<Frame> = Vec::new();
@@ -109,41 +183,6 @@ impl SpanIndex {
         }
         idx
     }
-
-    /// Position of the value at `path`, or of its nearest indexed ancestor.
-    pub fn pos(&self, path: &str) -> Pos {
-        let mut p = path;
-        loop {
-            if let Some(pos) = self.values.get(p) {
-                return *pos;
-            }
-            match p.rfind('.') {
-                Some(i) => p = &p[..i],
-                None => return self.values.get("").copied().unwrap_or(self.origin),
-            }
-        }
-    }
-
-    /// Position of the key at `path` (falls back to the value, then ancestors).
-    pub fn key_pos(&self, path: &str) -> Pos {
-        self.keys
-            .get(path)
-            .copied()
-            .unwrap_or_else(|| self.pos(path))
-    }
-
-    pub fn has(&self, path: &str) -> bool {
-        self.values.contains_key(path)
-    }
-
-    pub fn origin(&self) -> Pos {
-        self.origin
-    }
-
-    /// Every indexed value path with its position (for scanning scalars).
-    pub fn values(&self) -> impl Iterator<Item = (&str, Pos)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), *v))
-    }
 }
 
 fn join(parent: &str, child: &str) -> String {
@@ -170,7 +209,7 @@ mod tests {
     #[test]
     fn paths_point_at_values_with_aliases_canonicalised() {
         let y = "title: 公示\ncandidates:\n  - 姓名: 李堃\n    birth: \"1980-05\"\n  - {name: 王喆, birth: 1990-13}\nposted: {from: 2026-11-20, to: 2026-12-04}\n";
-        let idx = SpanIndex::build(y, 2);
+        let idx = SpanIndex::new(y, 2);
         assert_eq!(idx.pos("title"), Pos::new(2, 8));
         assert_eq!(idx.pos("candidates.0.name"), Pos::new(4, 9));
         assert_eq!(idx.pos("candidates.0.birth"), Pos::new(5, 12));
