@@ -75,8 +75,13 @@ pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
     let opts = options();
     let root = comrak::parse_document(&arena, body, &opts);
     let mut attachments = Vec::new();
+    let mut raw_html = false;
     for node in root.descendants() {
         let mut data = node.data_mut();
+        raw_html |= matches!(
+            data.value,
+            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_)
+        );
         let line = data.sourcepos.start.line;
         let col = data.sourcepos.start.column;
         let pos = Pos::new(ctx.body_line + line.saturating_sub(1), col.max(1));
@@ -123,8 +128,11 @@ pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
     if comrak::format_html(root, &opts, &mut html).is_err() {
         html.clear();
     }
+    // Without raw HTML, comrak writes only its own tags, with text and attributes escaped,
+    // and every link and image URL was checked above: sanitising would only cost time
+    // (html5ever parses and re-serialises every body). Raw HTML always goes through ammonia.
     Rendered {
-        html: sanitize(&html),
+        html: if raw_html { sanitize(&html) } else { html },
         attachments,
     }
 }
@@ -249,6 +257,186 @@ mod tests {
         let (h, d) = r("![照片](../../etc/passwd)\n");
         assert!(!h.contains("passwd"), "{h}");
         assert!(d.iter().any(|x| x.is_error() && x.message.contains("之外")));
+    }
+
+    /// Tags comrak writes for the extensions we enable, when the body has no raw HTML.
+    const COMRAK_TAGS: &[&str] = &[
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "em",
+        "strong",
+        "del",
+        "a",
+        "img",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "code",
+        "hr",
+        "br",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "sup",
+        "section",
+    ];
+    const COMRAK_ATTRS: &[&str] = &[
+        "href",
+        "src",
+        "alt",
+        "title",
+        "align",
+        "start",
+        "class",
+        "id",
+        "data-footnote-ref",
+        "data-footnote-backref",
+        "data-footnote-backref-idx",
+        "aria-label",
+        "data-footnotes",
+    ];
+
+    /// What makes HTML dangerous, checked on output that did not go through ammonia.
+    fn assert_inert(h: &str) {
+        let lower = h.to_lowercase();
+        for attr in ["href=\"", "src=\""] {
+            for (i, _) in lower.match_indices(attr) {
+                let v = lower[i + attr.len()..].trim_start();
+                assert!(
+                    !v.starts_with("javascript:")
+                        && !v.starts_with("data:")
+                        && !v.starts_with("vbscript:"),
+                    "{h}"
+                );
+            }
+        }
+        let mut rest = h;
+        while let Some(i) = rest.find('<') {
+            rest = &rest[i + 1..];
+            let close = rest.starts_with('/');
+            let tag: String = rest
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(COMRAK_TAGS.contains(&tag.as_str()), "tag <{tag}> in {h}");
+            if close {
+                continue;
+            }
+            let end = rest.find('>').expect("unclosed tag");
+            // Attribute names: words followed by '=' outside quoted values.
+            let inside = &rest[tag.len()..end];
+            let mut in_quote = false;
+            let mut word = String::new();
+            for ch in inside.chars() {
+                match ch {
+                    '"' => in_quote = !in_quote,
+                    '=' if !in_quote => {
+                        assert!(
+                            COMRAK_ATTRS.contains(&word.trim()),
+                            "attribute {word} in {h}"
+                        );
+                        word.clear();
+                    }
+                    c if !in_quote && c.is_whitespace() => {
+                        if !word.is_empty() {
+                            assert!(
+                                COMRAK_ATTRS.contains(&word.trim()),
+                                "attribute {word} in {h}"
+                            );
+                        }
+                        word.clear();
+                    }
+                    c if !in_quote => word.push(c),
+                    _ => {}
+                }
+            }
+            assert!(!in_quote, "unbalanced quotes in {h}");
+        }
+    }
+
+    #[test]
+    fn bodies_without_raw_html_are_inert_without_the_sanitiser() {
+        for md in [
+            "[点我](javascript:alert(1)) [x](JaVaScRiPt:alert(1)) [y](\"onmouseover=alert(1))",
+            "<javascript:alert(1)> <https://a.example/\"onclick=\"x>",
+            "[链接](https://a.example/ \"标题\" onclick=\"x\")",
+            "![图\"onerror=alert(1)](x.png \"t\\\"onerror=1\")",
+            "```\"><script>alert(1)</script>\ncode & <b>\n```",
+            "脚注[^a\"b]\n\n[^a\"b]: 内容 <不是标签\n",
+            "| a | b |\n|:--|--:|\n| `<img>` | &lt;script&gt; |\n",
+            "1. 一\n2. 二\n\n- [ ] 任务\n\n> 引用 **加粗** ~~删~~\n\n---\n",
+            "www.example.com/\"><svg/onload=alert(1)> 与 a@b.example",
+        ] {
+            let (h, _) = r(md);
+            assert_inert(&h);
+        }
+    }
+
+    #[test]
+    fn random_bodies_without_raw_html_are_inert() {
+        // A deterministic stream of Markdown-significant fragments: everything but '<'
+        // followed by a letter, which would start raw HTML and take the ammonia path.
+        const PIECES: &[&str] = &[
+            "[",
+            "]",
+            "(",
+            ")",
+            "!",
+            "*",
+            "_",
+            "`",
+            "~",
+            "\"",
+            "'",
+            "=",
+            "&",
+            ">",
+            "#",
+            "-",
+            "|",
+            ":",
+            "\n",
+            " ",
+            "javascript:",
+            "on",
+            "click",
+            "error",
+            "https://a.example/",
+            "公示",
+            "**注意：**",
+            "[^1]",
+            "\n[^1]: ",
+            "\n| a |\n|---|\n",
+            "\n```x\"y\n",
+            "< ",
+            "<3",
+        ];
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        for _ in 0..2000 {
+            let mut md = String::new();
+            for _ in 0..24 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                md.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let (h, _) = r(&md);
+            if !h.contains("rel=\"noopener") {
+                // Took the fast path (ammonia adds rel to every link it keeps).
+                assert_inert(&h);
+            }
+        }
     }
 
     #[test]
