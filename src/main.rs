@@ -132,12 +132,18 @@ fn main() -> ExitCode {
             let outcome = pipeline::build(&opts);
             print_diags(&outcome.diagnostics);
             if outcome.ok {
+                let w = outcome.written;
                 eprintln!(
-                    "已生成 {} 个文件到 {}（新写入 {} 个，{} 个与上次相同、原样保留），用时 {} 毫秒。",
+                    "已生成 {} 个文件到 {}（新写入或更新 {} 个，{} 个与上次相同、没有改动{}），用时 {} 毫秒。",
                     outcome.pages,
                     output.display(),
-                    outcome.written.written,
-                    outcome.written.kept,
+                    w.written,
+                    w.kept,
+                    if w.removed > 0 {
+                        format!("，删除不再需要的 {} 个", w.removed)
+                    } else {
+                        String::new()
+                    },
                     outcome.millis
                 );
                 ExitCode::SUCCESS

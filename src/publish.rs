@@ -136,9 +136,8 @@ impl Drop for Staging {
     }
 }
 
-/// The list of files in an output folder with how each was made, so the next build can keep
-/// unchanged files as they are (hard links into the staging folder: same inode, same mtime)
-/// and skip rendering pages whose inputs did not change.
+/// The list of files in an output folder with how each was made, so the next build can leave
+/// unchanged files where they are and skip rendering pages whose inputs did not change.
 pub const INDEX: &str = ".gongshi-index";
 
 #[derive(Clone, Copy)]
@@ -155,17 +154,20 @@ struct Entry {
 
 const NO_KEY: blake3::Hash = blake3::Hash::from_bytes([0; 32]);
 
-fn read_index(output: &Path) -> HashMap<String, Entry> {
-    let Ok(text) = std::fs::read_to_string(output.join(INDEX)) else {
-        return HashMap::new();
-    };
+const INDEX_HEADER: &str = "gongshi-index 1";
+
+/// The index of `output` and the hash of its text, or `None` when there is none or it cannot
+/// be trusted.
+fn read_index(output: &Path) -> Option<(HashMap<String, Entry>, blake3::Hash)> {
+    let text = std::fs::read_to_string(output.join(INDEX)).ok()?;
     let mut lines = text.lines();
     if lines.next() != Some(INDEX_HEADER) {
-        return HashMap::new();
+        return None;
     }
-    lines
-        .filter_map(|l| {
-            let mut f = l.splitn(5, ' ');
+    let mut map = HashMap::new();
+    for l in lines {
+        let mut f = l.splitn(5, ' ');
+        let mut entry = || -> Option<(String, Entry)> {
             let hash = blake3::Hash::from_hex(f.next()?).ok()?;
             let key = blake3::Hash::from_hex(f.next()?).ok()?;
             let len = f.next()?.parse().ok()?;
@@ -180,11 +182,19 @@ fn read_index(output: &Path) -> HashMap<String, Entry> {
                     mtime,
                 },
             ))
-        })
-        .collect()
+        };
+        let (path, e) = entry()?;
+        // A path that could leave the output folder means the index was tampered with.
+        if path.is_empty()
+            || path.starts_with('/')
+            || path.split('/').any(|s| s == ".." || s.is_empty())
+        {
+            return None;
+        }
+        map.insert(path, e);
+    }
+    Some((map, blake3::hash(text.as_bytes())))
 }
-
-const INDEX_HEADER: &str = "gongshi-index 1";
 
 fn mtime_of(m: &std::fs::Metadata) -> u128 {
     m.modified()
@@ -213,17 +223,32 @@ fn program_salt() -> blake3::Hash {
 pub struct Written {
     /// Files whose bytes were written.
     pub written: usize,
-    /// Files kept from the previous output unchanged (hard-linked, not rewritten).
+    /// Files left as they were in the previous output (same bytes).
     pub kept: usize,
+    /// Files of the previous output that the build no longer makes, removed.
+    pub removed: usize,
 }
 
-/// The build's sink: files go into the staging folder; files identical to the previous
-/// output's are hard-linked from it instead of written.
+/// The build's sink. New and changed files are written to a staging folder beside the
+/// output; files whose bytes the previous output already has are not written at all.
+///
+/// Publishing ([`Writer::finish`]) happens only after the whole build succeeded. On a first
+/// build (or when the output has no trustworthy index) the staging folder is swapped in as a
+/// whole. Otherwise the staged files are renamed into the existing output one by one (each
+/// file is replaced atomically; a reader never sees half a file) and files the build no
+/// longer makes are removed: a rebuild of an unchanged province touches nothing, where
+/// rebuilding the whole tree would rewrite or relink 200,000 files.
 pub struct Writer {
     staging: Staging,
-    old_dir: PathBuf,
+    output: PathBuf,
+    /// The previous output has an index: update it in place.
+    in_place: bool,
     old: HashMap<String, Entry>,
+    /// Hash of the previous index's text: an identical index is not rewritten either.
+    old_index: Option<blake3::Hash>,
     new: Mutex<HashMap<String, Entry>>,
+    /// Files written to the staging folder (relative paths).
+    staged: Mutex<Vec<String>>,
     salt: blake3::Hash,
     error: Mutex<Option<io::Error>>,
     written: AtomicUsize,
@@ -233,17 +258,24 @@ pub struct Writer {
 impl Writer {
     pub fn new(output: &Path) -> io::Result<Writer> {
         let staging = Staging::new(output)?;
-        let old_dir = staging.output.clone();
-        let old = if old_dir.join(MARKER).is_file() {
-            read_index(&old_dir)
+        let output = staging.output.clone();
+        let old = if output.join(MARKER).is_file() {
+            read_index(&output)
         } else {
-            HashMap::new()
+            None
+        };
+        let (old, old_index) = match old {
+            Some((map, hash)) => (Some(map), Some(hash)),
+            None => (None, None),
         };
         Ok(Writer {
             staging,
-            old_dir,
-            old,
+            output,
+            in_place: old.is_some(),
+            old: old.unwrap_or_default(),
+            old_index,
             new: Mutex::new(HashMap::new()),
+            staged: Mutex::new(Vec::new()),
             salt: program_salt(),
             error: Mutex::new(None),
             written: AtomicUsize::new(0),
@@ -258,27 +290,17 @@ impl Writer {
         h.finalize()
     }
 
-    /// Hard-link the previous output's file if it is still what the index says.
-    fn keep(&self, rel: &str, e: &Entry) -> bool {
-        let from = self.old_dir.join(rel);
-        match std::fs::symlink_metadata(&from) {
-            Ok(m) if m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime => {}
-            _ => return false,
-        }
-        let to = self.staging.dir.join(rel);
-        let linked = match std::fs::hard_link(&from, &to) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                to.parent()
-                    .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
-                    && std::fs::hard_link(&from, &to).is_ok()
-            }
-            r => r.is_ok(),
-        };
-        if linked {
-            self.record(rel, *e);
-            self.kept.fetch_add(1, Ordering::Relaxed);
-        }
-        linked
+    /// The previous output's file is still what the index says (not changed by hand).
+    fn intact(&self, rel: &str, e: &Entry) -> bool {
+        matches!(
+            std::fs::symlink_metadata(self.output.join(rel)),
+            Ok(m) if m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime
+        )
+    }
+
+    fn keep(&self, rel: &str, e: Entry) {
+        self.record(rel, e);
+        self.kept.fetch_add(1, Ordering::Relaxed);
     }
 
     fn record(&self, rel: &str, e: Entry) {
@@ -295,26 +317,25 @@ impl Writer {
         }
     }
 
-    /// Carry over the previous output's files of targets this build did not make, write
-    /// the index and swap the staging folder in.
+    /// Publish: keep the previous output's files of targets this build did not make, remove
+    /// the ones it no longer makes, move the new and changed files in, write the index.
     pub fn finish(self, built: impl Fn(crate::render::Target) -> bool) -> io::Result<Written> {
+        use rayon::prelude::*;
         if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
         }
-        {
-            use rayon::prelude::*;
-            let new = self.new.lock().unwrap_or_else(|e| e.into_inner());
-            let carry: Vec<(&String, &Entry)> = self
-                .old
-                .iter()
-                .filter(|(p, _)| !new.contains_key(*p) && !built(crate::render::Target::of(p)))
-                .collect();
-            drop(new);
-            carry.par_iter().for_each(|(p, e)| {
-                self.keep(p, e);
-            });
+        let mut new = std::mem::take(&mut *self.new.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut removed: Vec<&String> = Vec::new();
+        for (p, e) in &self.old {
+            if new.contains_key(p) {
+                continue;
+            }
+            if built(crate::render::Target::of(p)) {
+                removed.push(p);
+            } else if self.in_place {
+                new.insert(p.clone(), *e);
+            }
         }
-        let new = std::mem::take(&mut *self.new.lock().unwrap_or_else(|e| e.into_inner()));
         let mut paths: Vec<(&String, &Entry)> = new.iter().collect();
         paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut text = String::with_capacity(paths.len() * 160);
@@ -331,13 +352,56 @@ impl Writer {
                 e.mtime
             );
         }
-        std::fs::write(self.staging.dir.join(INDEX), text)?;
+        let index_unchanged = self.old_index == Some(blake3::hash(text.as_bytes()));
+        if !index_unchanged {
+            std::fs::write(self.staging.dir.join(INDEX), text)?;
+        }
         let counts = Written {
             written: self.written.load(Ordering::Relaxed),
             kept: self.kept.load(Ordering::Relaxed),
+            removed: if self.in_place { removed.len() } else { 0 },
         };
-        self.staging.commit()?;
+        if !self.in_place {
+            self.staging.commit()?;
+            return Ok(counts);
+        }
+        // Everything is staged: from here on only renames and removals.
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+        staged
+            .par_iter()
+            .try_for_each(|rel| move_into(&self.staging.dir, &self.output, rel))?;
+        removed.par_iter().for_each(|rel| {
+            let p = self.output.join(rel);
+            if std::fs::remove_file(&p).is_ok() {
+                // Drop folders left empty (a village that was deleted); stops at the first
+                // folder that still holds something.
+                let mut dir = p.parent();
+                while let Some(d) = dir
+                    && d != self.output
+                    && std::fs::remove_dir(d).is_ok()
+                {
+                    dir = d.parent();
+                }
+            }
+        });
+        if !index_unchanged {
+            std::fs::rename(self.staging.dir.join(INDEX), self.output.join(INDEX))?;
+        }
         Ok(counts)
+    }
+}
+
+/// Rename `from/rel` to `to/rel`, creating folders in `to` as needed.
+fn move_into(from: &Path, to: &Path, rel: &str) -> io::Result<()> {
+    let dst = to.join(rel);
+    match std::fs::rename(from.join(rel), &dst) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = dst.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(from.join(rel), &dst)
+        }
+        r => r,
     }
 }
 
@@ -348,12 +412,14 @@ impl crate::render::Sink for Writer {
         if let Some(old) = self.old.get(&page.path)
             && old.hash == hash
             && old.len == page.bytes.len() as u64
-            && self.keep(&page.path, &Entry { key, ..*old })
+            && self.intact(&page.path, old)
         {
+            self.keep(&page.path, Entry { key, ..*old });
             return;
         }
         match crate::render::write_file(&self.staging.dir, &page.path, &page.bytes) {
             Ok(()) => {
+                // A rename keeps the modification time: this is the time the file will have.
                 let mtime = std::fs::metadata(self.staging.dir.join(&page.path))
                     .map_or(0, |m| mtime_of(&m));
                 self.record(
@@ -365,6 +431,12 @@ impl crate::render::Sink for Writer {
                         mtime,
                     },
                 );
+                if self.in_place {
+                    self.staged
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(page.path);
+                }
                 self.written.fetch_add(1, Ordering::Relaxed);
             }
             Err(e) => self.fail(e),
@@ -375,6 +447,11 @@ impl crate::render::Sink for Writer {
         let Some(old) = self.old.get(path) else {
             return false;
         };
-        old.key != NO_KEY && old.key == self.salted(key) && self.keep(path, old)
+        if old.key != NO_KEY && old.key == self.salted(key) && self.intact(path, old) {
+            self.keep(path, *old);
+            true
+        } else {
+            false
+        }
     }
 }
