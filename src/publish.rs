@@ -197,9 +197,11 @@ fn read_index(output: &Path) -> Option<(HashMap<String, Entry>, blake3::Hash)> {
 }
 
 fn mtime_of(m: &std::fs::Metadata) -> u128 {
-    m.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+    m.modified().map_or(0, nanos)
+}
+
+fn nanos(t: std::time::SystemTime) -> u128 {
+    t.duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
 }
 
@@ -418,10 +420,9 @@ impl crate::render::Sink for Writer {
             return;
         }
         match crate::render::write_file(&self.staging.dir, &page.path, &page.bytes) {
-            Ok(()) => {
+            Ok(modified) => {
                 // A rename keeps the modification time: this is the time the file will have.
-                let mtime = std::fs::metadata(self.staging.dir.join(&page.path))
-                    .map_or(0, |m| mtime_of(&m));
+                let mtime = nanos(modified);
                 self.record(
                     &page.path,
                     Entry {

@@ -68,24 +68,74 @@ impl Sink for Collect {
     }
 }
 
+/// A Tera environment with our HTML escaping: the same output as Tera's own (`& < > " '`),
+/// written in runs between the characters that need escaping instead of byte by byte (Tera's
+/// version was a tenth of a province's render time).
+pub fn new_tera() -> tera::Tera {
+    let mut t = tera::Tera::new();
+    t.set_escape_fn(escape_html);
+    t
+}
+
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(rep)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 /// Write `bytes` to `dir/rel`, creating folders only when they are missing (most writes
 /// go to folders that exist; `create_dir_all` on every file costs a province seconds).
-pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Returns the new file's modification time (from the open file: no second path lookup).
+pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<std::time::SystemTime> {
+    use std::io::Write as _;
     let p: PathBuf = dir.join(rel);
-    match std::fs::write(&p, bytes) {
+    let mut f = match std::fs::File::create(&p) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(parent) = p.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::write(p, bytes)
+            std::fs::File::create(&p)?
         }
-        r => r,
-    }
+        r => r?,
+    };
+    f.write_all(bytes)?;
+    f.metadata()?.modified()
 }
 
 #[cfg(test)]
 mod tests {
     use super::Target;
+
+    #[test]
+    fn escaping_matches_tera() {
+        for s in [
+            "",
+            "公示",
+            "a&b<c>d\"e'f",
+            "<<>>&&",
+            "end&",
+            "&start",
+            "中<文>'\"",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(s, &mut ours).unwrap();
+            tera::escape_html(s, &mut teras).unwrap();
+            assert_eq!(ours, teras, "{s}");
+        }
+    }
 
     #[test]
     fn targets_of_paths() {

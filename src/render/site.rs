@@ -100,7 +100,7 @@ pub struct Copy {
 
 impl SiteRenderer {
     pub fn new(theme: &Theme, diags: &Diagnostics) -> Option<SiteRenderer> {
-        let mut tera = tera::Tera::new();
+        let mut tera = super::new_tera();
         let templates: Vec<(String, String)> = theme
             .under("templates")
             .filter_map(|(name, bytes)| {
@@ -229,20 +229,29 @@ pub fn area_url(chain: &[&Area]) -> String {
     chain.iter().map(|a| format!("{}/", a.slug)).collect()
 }
 
+/// What every page shows, converted to template values once (they are shared, not copied,
+/// by each page's context).
 struct Common {
-    site: SiteInfo,
-    rules: Vec<RuleLink>,
+    site: tera::Value,
+    rules: tera::Value,
 }
 
 impl Common {
+    fn new(site: &SiteInfo, rules: &[RuleLink]) -> Common {
+        Common {
+            site: tera::Value::from_serializable(site),
+            rules: tera::Value::from_serializable(rules),
+        }
+    }
+
     fn ctx(&self, path: &str, crumbs: Vec<Crumb>, page_title: &str) -> tera::Context {
         let mut c = tera::Context::new();
-        c.insert("site", &self.site);
+        c.insert_value("site", self.site.clone());
         c.insert("root", &rel_root(path));
         c.insert("path", path);
         c.insert("crumbs", &crumbs);
         c.insert("page_title", page_title);
-        c.insert("all_rules", &self.rules);
+        c.insert_value("all_rules", self.rules.clone());
         c
     }
 }
@@ -309,8 +318,8 @@ pub fn render(
     let r = SiteRenderer::new(theme, diags)?;
     let env = site_env(site, theme, today);
     let cfg = &site.cfg;
-    let common = Common {
-        site: SiteInfo {
+    let common = Common::new(
+        &SiteInfo {
             title: cfg.title.clone().unwrap_or_default(),
             region: cfg.region.clone().unwrap_or_default(),
             organizer: cfg.organizer.clone().unwrap_or_default(),
@@ -323,15 +332,15 @@ pub fn render(
             build_date: zh_date(today),
             build_date_iso: today.to_string(),
         },
-        rules: site
+        &site
             .rules
             .iter()
             .map(|n| RuleLink {
                 title: n.fm.title.clone().unwrap_or_default(),
                 url: format!("rules/{}/index.html", n.slug),
             })
-            .collect(),
-    };
+            .collect::<Vec<_>>(),
+    );
     let content = root.join("content");
     let placed = placed(site);
 

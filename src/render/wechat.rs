@@ -120,7 +120,7 @@ struct Renderer {
 
 impl Renderer {
     fn new(root: &Path, theme: &Theme, diags: &Diagnostics) -> Option<Renderer> {
-        let mut tera = tera::Tera::new();
+        let mut tera = super::new_tera();
         let templates: Vec<(String, String)> = theme
             .under("wechat")
             .filter(|(name, _)| name.ends_with(".html"))
