@@ -40,6 +40,17 @@ fn parse(c: &mut Criterion) {
                 ))
             })
         });
+        // The YAML fast path on its own: syntax only, then typed with unknown keys.
+        g.bench_function(format!("yaml_fast_syntax/{name}"), |b| {
+            b.iter(|| black_box(gongshi::yaml::fast::accepts_syntax(black_box(split.yaml))))
+        });
+        g.bench_function(format!("yaml_fast_typed/{name}"), |b| {
+            b.iter(|| {
+                black_box(gongshi::yaml::fast::parse::<gongshi::model::FrontMatter>(
+                    black_box(split.yaml),
+                ))
+            })
+        });
         let base = content.join(Path::new(rel).parent().unwrap());
         g.throughput(Throughput::Bytes(split.body.len() as u64));
         g.bench_function(format!("markdown/{name}"), |b| {

@@ -10,6 +10,8 @@ use crate::model::{KEY_ALIASES, canonical_key};
 use crate::privacy;
 use crate::yamlspan::SpanIndex;
 
+pub mod fast;
+
 fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     // Content files are small; these limits stop alias bombs and pathological nesting long
@@ -83,6 +85,9 @@ fn field_label(path: &str) -> String {
 
 /// Parse `yaml` (already masked) into `T`. `first_line` is the file line of the YAML's first
 /// line. On failure a diagnostic is recorded and `None` returned.
+///
+/// The common subset of YAML goes through [`fast`]; anything else (and every error) through
+/// serde-saphyr, with identical results for what both accept.
 pub fn parse<T: DeserializeOwned + Default>(
     yaml: &str,
     first_line: usize,
@@ -93,30 +98,13 @@ pub fn parse<T: DeserializeOwned + Default>(
     if yaml.trim().is_empty() {
         return Some((T::default(), index));
     }
-    let mut unknown: Vec<String> = Vec::new();
-    let result: Result<T, serde_saphyr::Error> =
-        serde_saphyr::with_deserializer_from_str_with_options(yaml, options(), |de| {
-            serde_ignored::deserialize(de, |p| unknown.push(p.to_string()))
-        });
-    match result {
-        Ok(v) => {
-            for raw in unknown {
-                let path = clean_path(&raw);
-                if path.is_empty() || path == "private" || path.starts_with("private.") {
-                    continue;
-                }
-                let key = path.rsplit('.').next().unwrap_or(&path).to_string();
-                let hint = match suggest(&key) {
-                    Some(s) => format!("是不是想写 {s}？如果是自己加的备注，请放进 private 里。"),
-                    None => "请检查拼写；gongshi 不认识这个字段，它不会显示出来。自己的备注请放进 private 里。".to_string(),
-                };
-                diags.warning(
-                    file,
-                    index.key_pos(&path),
-                    format!("不认识的字段“{key}”。"),
-                    hint,
-                );
-            }
+    if let Some((v, unknown)) = fast::parse::<T>(yaml) {
+        warn_unknown(unknown, &index, file, diags);
+        return Some((v, index));
+    }
+    match parse_saphyr::<T>(yaml) {
+        Ok((v, unknown)) => {
+            warn_unknown(unknown, &index, file, diags);
             Some((v, index))
         }
         Err(e) => {
@@ -124,6 +112,43 @@ pub fn parse<T: DeserializeOwned + Default>(
             diags.error(file, pos, message, hint);
             None
         }
+    }
+}
+
+/// The full parser: serde-saphyr with our budget, and the raw `serde_ignored` paths of
+/// unknown keys. Public for the differential tests of [`fast`].
+pub fn parse_saphyr<T: DeserializeOwned>(
+    yaml: &str,
+) -> Result<(T, Vec<String>), serde_saphyr::Error> {
+    let mut unknown: Vec<String> = Vec::new();
+    let result: Result<T, serde_saphyr::Error> =
+        serde_saphyr::with_deserializer_from_str_with_options(yaml, options(), |de| {
+            serde_ignored::deserialize(de, |p| unknown.push(p.to_string()))
+        });
+    result.map(|v| (v, unknown))
+}
+
+/// A warning for each unknown key (raw `serde_ignored` paths), with a suggestion.
+fn warn_unknown(unknown: Vec<String>, index: &SpanIndex, file: &Path, diags: &Diagnostics) {
+    for raw in unknown {
+        let path = clean_path(&raw);
+        if path.is_empty() || path == "private" || path.starts_with("private.") {
+            continue;
+        }
+        let key = path.rsplit('.').next().unwrap_or(&path).to_string();
+        let hint = match suggest(&key) {
+            Some(s) => format!("是不是想写 {s}？如果是自己加的备注，请放进 private 里。"),
+            None => {
+                "请检查拼写；gongshi 不认识这个字段，它不会显示出来。自己的备注请放进 private 里。"
+                    .to_string()
+            }
+        };
+        diags.warning(
+            file,
+            index.key_pos(&path),
+            format!("不认识的字段“{key}”。"),
+            hint,
+        );
     }
 }
 
@@ -274,6 +299,29 @@ mod tests {
         assert_eq!(all.len(), 1, "{all:?}");
         assert_eq!((all[0].line, all[0].col), (2, 1));
         assert!(all[0].hint.contains("polling_day"), "{}", all[0].hint);
+    }
+
+    #[test]
+    fn unknown_keys_warn_alike_on_both_paths() {
+        let fast = "name: 张庄村\npolling_dya: 2026-12-12\ncontacts:\n  - {label: x, phone: \"1\", fax: 2}\n";
+        // A block scalar is outside the fast subset: the same keys through serde-saphyr.
+        let full = "name: |-\n  张庄村\npolling_dya: 2026-12-12\ncontacts:\n  - {label: x, phone: \"1\", fax: 2}\n";
+        assert!(fast::parse::<VillageConfig>(fast).is_some());
+        assert!(fast::parse::<VillageConfig>(full).is_none());
+        let warnings = |y: &str| {
+            let d = Diagnostics::new();
+            let (v, _) = parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d).unwrap();
+            assert_eq!(v.name.as_deref(), Some("张庄村"));
+            d.into_sorted()
+                .into_iter()
+                .map(|w| (w.line, w.col, w.message))
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (warnings(fast), warnings(full));
+        assert_eq!(a.len(), 2, "{a:?}");
+        assert_eq!(a[0].2, b[0].2);
+        assert_eq!(a[1].2, b[1].2);
+        assert_eq!((a[0].0, b[0].0), (2, 3));
     }
 
     #[test]
