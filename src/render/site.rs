@@ -122,8 +122,10 @@ impl SiteRenderer {
     }
 
     fn render(&self, template: &str, ctx: &tera::Context, diags: &Diagnostics) -> Option<Vec<u8>> {
-        match self.tera.render(template, ctx) {
-            Ok(s) => Some(s.into_bytes()),
+        // Straight into bytes: the page is written out as bytes, no UTF-8 check needed.
+        let mut out = Vec::with_capacity(16 * 1024);
+        match self.tera.render_to(template, ctx, &mut out) {
+            Ok(()) => Some(out),
             Err(e) => {
                 let mut msg = format!("{e}");
                 let mut src = std::error::Error::source(&e);
