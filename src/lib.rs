@@ -7,6 +7,7 @@ pub mod diag;
 pub mod load;
 pub mod manifest;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod pipeline;
 pub mod privacy;

@@ -30,6 +30,8 @@ pub struct Outcome {
     /// How many files were written and how many kept unchanged from the previous output.
     pub written: Written,
     pub millis: u128,
+    /// Nothing the output is made from changed since the last build: it was only checked.
+    pub unchanged: bool,
 }
 
 /// Today in China Standard Time, or `GONGSHI_TODAY` (YYYY-MM-DD) for reproducible runs.
@@ -257,7 +259,9 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         pages: 0,
         written: Written::default(),
         millis: start.elapsed().as_millis(),
+        unchanged: false,
     };
+    let progress = Progress::new(opts.progress);
     if let Err(msg) = publish::check_output(&opts.root, &opts.output) {
         diags.error(
             &opts.output,
@@ -266,6 +270,29 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             "请用 --output 指定一个新的或由 gongshi 生成过的文件夹。",
         );
         return fail(diags);
+    }
+    // Before anything is read: an input changed after this moment shows in the next walk.
+    let started = std::time::SystemTime::now();
+    let output_abs = std::path::absolute(&opts.output).unwrap_or_else(|_| opts.output.clone());
+    let mut inputs = None;
+    if crate::memo::exists(&output_abs) {
+        progress.stage("核对上次生成后的改动", 0);
+        let now = crate::memo::inputs(opts, started);
+        if let Some(hit) = crate::memo::hit(&output_abs, &now) {
+            drop(progress);
+            return Outcome {
+                diagnostics: hit.diagnostics,
+                ok: true,
+                pages: hit.files,
+                written: Written {
+                    kept: hit.files,
+                    ..Written::default()
+                },
+                millis: start.elapsed().as_millis(),
+                unchanged: true,
+            };
+        }
+        inputs = Some(now);
     }
     let writer = match Writer::new(&opts.output) {
         Ok(w) => w,
@@ -279,7 +306,6 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
-    let progress = Progress::new(opts.progress);
     let ok = render_all(
         &opts.root,
         opts.today,
@@ -295,6 +321,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         return fail(diags);
     }
     progress.stage("发布", 0);
+    crate::memo::forget(&output_abs);
     let written = match writer.finish(|t| opts.targets.has(t)) {
         Ok(w) => w,
         Err(e) => {
@@ -308,12 +335,19 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
+    let diagnostics = diags.into_sorted();
+    if let Some(index) = written.index {
+        // Walked now if there was no memo to compare with; `started` still guards it.
+        let inputs = inputs.unwrap_or_else(|| crate::memo::inputs(opts, started));
+        crate::memo::store(&output_abs, &inputs, index, &diagnostics);
+    }
     drop(progress);
     Outcome {
-        diagnostics: diags.into_sorted(),
+        diagnostics,
         ok: true,
         pages: written.written + written.kept,
         written,
         millis: start.elapsed().as_millis(),
+        unchanged: false,
     }
 }

@@ -207,7 +207,7 @@ fn nanos(t: std::time::SystemTime) -> u128 {
 
 /// What a program build adds to every reuse key: a new gongshi may render the same inputs
 /// differently, so it must not keep pages an older one made.
-fn program_salt() -> blake3::Hash {
+pub fn program_salt() -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     if let Ok(exe) = std::env::current_exe()
@@ -220,6 +220,28 @@ fn program_salt() -> blake3::Hash {
     h.finalize()
 }
 
+/// `output/rel` is still what the index says (not changed or removed by hand).
+fn intact(output: &Path, rel: &str, e: &Entry) -> bool {
+    matches!(
+        std::fs::symlink_metadata(output.join(rel)),
+        Ok(m) if m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime
+    )
+}
+
+/// The number of files in `output` and the hash of its index, when every file the index
+/// lists is still there as it was written (same length and modification time). Used to
+/// trust a whole previous build (see `memo`).
+pub fn verify(output: &Path) -> Option<(usize, blake3::Hash)> {
+    use rayon::prelude::*;
+    if !output.join(MARKER).is_file() {
+        return None;
+    }
+    let (map, hash) = read_index(output)?;
+    let entries: Vec<(&String, &Entry)> = map.iter().collect();
+    let all_intact = entries.par_iter().all(|(rel, e)| intact(output, rel, e));
+    all_intact.then_some((map.len(), hash))
+}
+
 /// Counts of what a build did with its files.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Written {
@@ -229,6 +251,8 @@ pub struct Written {
     pub kept: usize,
     /// Files of the previous output that the build no longer makes, removed.
     pub removed: usize,
+    /// Files the output now holds and the hash of its index.
+    pub index: Option<(usize, blake3::Hash)>,
 }
 
 /// The build's sink. New and changed files are written to a staging folder beside the
@@ -294,10 +318,7 @@ impl Writer {
 
     /// The previous output's file is still what the index says (not changed by hand).
     fn intact(&self, rel: &str, e: &Entry) -> bool {
-        matches!(
-            std::fs::symlink_metadata(self.output.join(rel)),
-            Ok(m) if m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime
-        )
+        intact(&self.output, rel, e)
     }
 
     fn keep(&self, rel: &str, e: Entry) {
@@ -354,7 +375,9 @@ impl Writer {
                 e.mtime
             );
         }
-        let index_unchanged = self.old_index == Some(blake3::hash(text.as_bytes()));
+        let files = new.len();
+        let index_hash = blake3::hash(text.as_bytes());
+        let index_unchanged = self.old_index == Some(index_hash);
         if !index_unchanged {
             std::fs::write(self.staging.dir.join(INDEX), text)?;
         }
@@ -362,6 +385,7 @@ impl Writer {
             written: self.written.load(Ordering::Relaxed),
             kept: self.kept.load(Ordering::Relaxed),
             removed: if self.in_place { removed.len() } else { 0 },
+            index: Some((files, index_hash)),
         };
         if !self.in_place {
             self.staging.commit()?;

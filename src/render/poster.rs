@@ -11,6 +11,7 @@
 
 mod typ;
 mod world;
+pub use world::{system_fonts, use_system_fonts};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -23,6 +23,33 @@ use crate::theme::Theme;
 pub static LIBRARY: LazyLock<LazyHash<Library>> =
     LazyLock::new(|| LazyHash::new(Library::builder().build()));
 
+/// Whether posters may use the machine's fonts (`GONGSHI_NO_SYSTEM_FONTS` unset).
+pub fn use_system_fonts() -> bool {
+    std::env::var_os("GONGSHI_NO_SYSTEM_FONTS").is_none()
+}
+
+/// The machine's fonts in a stable order; `fp` takes in which files they are and their
+/// versions (length and modification time), so a font installed or updated changes it.
+pub fn system_fonts(
+    fp: &mut blake3::Hasher,
+) -> Vec<(typst_kit::fonts::FontPath, typst::text::FontInfo)> {
+    let mut system: Vec<_> = typst_kit::fonts::system().collect();
+    system.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+    for (path, _) in &system {
+        fp.update(path.path.to_string_lossy().as_bytes());
+        fp.update(&path.index.to_le_bytes());
+        if let Ok(m) = std::fs::metadata(&path.path) {
+            fp.update(&m.len().to_le_bytes());
+            if let Ok(t) = m.modified()
+                && let Ok(d) = t.duration_since(std::time::UNIX_EPOCH)
+            {
+                fp.update(&d.as_nanos().to_le_bytes());
+            }
+        }
+    }
+    system
+}
+
 /// Every font a poster may use, in order of preference.
 pub struct Fonts {
     pub store: FontStore,
@@ -67,20 +94,8 @@ impl Fonts {
             }
         }
         // 2. System fonts.
-        if std::env::var_os("GONGSHI_NO_SYSTEM_FONTS").is_none() {
-            let mut system: Vec<_> = typst_kit::fonts::system().collect();
-            system.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
-            for (path, info) in system {
-                fp.update(path.path.to_string_lossy().as_bytes());
-                fp.update(&path.index.to_le_bytes());
-                if let Ok(m) = std::fs::metadata(&path.path) {
-                    fp.update(&m.len().to_le_bytes());
-                    if let Ok(t) = m.modified()
-                        && let Ok(d) = t.duration_since(std::time::UNIX_EPOCH)
-                    {
-                        fp.update(&d.as_nanos().to_le_bytes());
-                    }
-                }
+        if use_system_fonts() {
+            for (path, info) in system_fonts(&mut fp) {
                 store.push((path, info));
             }
         }

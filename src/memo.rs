@@ -1,0 +1,267 @@
+//! The whole-build memo: a rebuild of an unchanged province checks that nothing changed and
+//! stops, instead of reading, checking and rendering 200,000 files to find the same bytes.
+//!
+//! After a successful build, `output/.gongshi-memo` records a key for everything the output
+//! was made from, the index of the output it made, and the build's warnings. The next build
+//! with the same key, whose output still holds every file of that index untouched, is done:
+//! it reports the stored warnings again and writes nothing.
+//!
+//! The key covers: this program (its version, path, size and modification time), the day
+//! the build is for, the base URL, the targets, the root and output folders, every folder and
+//! file under `content/` and the root's `themes/` by name, kind, size, modification time,
+//! change time and inode (a file saved, copied over, renamed or touched changes one of them;
+//! the change time cannot be set back by hand or by `cp -p`/`rsync -t`), and, when posters
+//! are built, the machine's fonts. A build whose inputs include a file changed in the two
+//! seconds before it started stores no memo: on file systems with coarse timestamps such a
+//! file could change again without its times changing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::diag::Diagnostic;
+use crate::pipeline::BuildOptions;
+
+pub const FILE: &str = ".gongshi-memo";
+const VERSION: u32 = 1;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    version: u32,
+    /// Hex key of the inputs.
+    key: String,
+    /// Hex hash of the output's index as this build left it.
+    index: String,
+    files: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The inputs as seen at one moment.
+pub struct Inputs {
+    key: blake3::Hash,
+    /// Some input changed so recently that its times cannot be trusted to show the next change.
+    recent: bool,
+}
+
+/// What a matching memo gives back.
+pub struct Hit {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+}
+
+/// Walk the inputs of a build with `opts`. `started` is when the build began (before any
+/// input was read): a file changed within two seconds of it makes the result untrusted.
+pub fn inputs(opts: &BuildOptions, started: SystemTime) -> Inputs {
+    let mut h = blake3::Hasher::new();
+    h.update(b"gongshi-memo\0");
+    h.update(crate::publish::program_salt().as_bytes());
+    h.update(opts.today.to_string().as_bytes());
+    h.update(b"\0");
+    h.update(opts.base_url.as_deref().unwrap_or("\u{1}").as_bytes());
+    h.update(b"\0");
+    let t = opts.targets;
+    h.update(&[t.site as u8, t.posters as u8, t.wechat as u8]);
+    for p in [&opts.root, &opts.output] {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        h.update(abs.as_os_str().as_encoded_bytes());
+        h.update(b"\0");
+    }
+    let cutoff = started
+        .checked_sub(Duration::from_secs(2))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let mut recent = false;
+    for top in ["content", "themes"] {
+        h.update(top.as_bytes());
+        let (entries, r) = walk(&opts.root.join(top), cutoff);
+        recent |= r;
+        for (rel, stamp) in &entries {
+            h.update(rel.as_bytes());
+            h.update(b"\0");
+            for n in stamp {
+                h.update(&n.to_le_bytes());
+            }
+        }
+    }
+    if t.posters {
+        h.update(&[crate::render::poster::use_system_fonts() as u8]);
+        if crate::render::poster::use_system_fonts() {
+            crate::render::poster::system_fonts(&mut h);
+        }
+    }
+    Inputs {
+        key: h.finalize(),
+        recent,
+    }
+}
+
+/// Name, kind, size and times of an entry: what changes when it is edited or replaced.
+type Stamp = [u128; 6];
+
+fn stamp(m: &std::fs::Metadata) -> (Stamp, SystemTime) {
+    let kind = if m.is_dir() {
+        1
+    } else if m.file_type().is_symlink() {
+        2
+    } else {
+        3
+    };
+    let mtime = m.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    let nanos = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    };
+    #[cfg(unix)]
+    let (ctime, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        let c = SystemTime::UNIX_EPOCH
+            + Duration::new(
+                m.ctime().max(0) as u64,
+                m.ctime_nsec().clamp(0, 999_999_999) as u32,
+            );
+        (c, m.ino() as u128 | (m.dev() as u128) << 64)
+    };
+    #[cfg(not(unix))]
+    let (ctime, ino) = (mtime, 0u128);
+    let newest = mtime.max(ctime);
+    (
+        [kind, m.len() as u128, nanos(mtime), nanos(ctime), ino, 0],
+        newest,
+    )
+}
+
+/// Every entry below `dir` (hidden ones too: the walk must not depend on what the loader
+/// skips), sorted by path, and whether any changed after `cutoff`. Symbolic links are
+/// stamped with what they point at as well. Folders are read in parallel.
+fn walk(dir: &Path, cutoff: SystemTime) -> (Vec<(String, Stamp)>, bool) {
+    use rayon::prelude::*;
+    fn visit(abs: PathBuf, rel: String, cutoff: SystemTime) -> (Vec<(String, Stamp)>, bool) {
+        let mut out = Vec::new();
+        let mut recent = false;
+        let mut subdirs = Vec::new();
+        match std::fs::read_dir(&abs) {
+            Ok(rd) => {
+                for e in rd {
+                    let Ok(e) = e else {
+                        out.push((format!("{rel}\0unreadable"), [0; 6]));
+                        continue;
+                    };
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let r = if rel.is_empty() {
+                        name
+                    } else {
+                        format!("{rel}/{name}")
+                    };
+                    let p = e.path();
+                    let Ok(m) = std::fs::symlink_metadata(&p) else {
+                        out.push((r, [0; 6]));
+                        continue;
+                    };
+                    let (mut s, newest) = stamp(&m);
+                    recent |= newest > cutoff;
+                    if m.file_type().is_symlink() {
+                        // Where it points and what is there now.
+                        if let Ok(target) = std::fs::read_link(&p) {
+                            s[5] = u128::from_le_bytes(
+                                blake3::hash(target.as_os_str().as_encoded_bytes()).as_bytes()
+                                    [..16]
+                                    .try_into()
+                                    .unwrap_or([0; 16]),
+                            );
+                        }
+                        if let Ok(tm) = std::fs::metadata(&p) {
+                            let (ts, tnewest) = stamp(&tm);
+                            recent |= tnewest > cutoff;
+                            out.push((format!("{r}\0->"), ts));
+                            if tm.is_dir() {
+                                subdirs.push((p.clone(), r.clone()));
+                            }
+                        }
+                    } else if m.is_dir() {
+                        subdirs.push((p, r.clone()));
+                    }
+                    out.push((r, s));
+                }
+            }
+            Err(_) => out.push((format!("{rel}\0unreadable"), [0; 6])),
+        }
+        let below: Vec<(Vec<(String, Stamp)>, bool)> = subdirs
+            .into_par_iter()
+            .map(|(p, r)| visit(p, r, cutoff))
+            .collect();
+        for (v, r) in below {
+            out.extend(v);
+            recent |= r;
+        }
+        (out, recent)
+    }
+    if !dir.exists() {
+        return (vec![("\0absent".into(), [0; 6])], false);
+    }
+    let (mut v, recent) = visit(dir.to_path_buf(), String::new(), cutoff);
+    v.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (v, recent)
+}
+
+fn read(output: &Path) -> Option<Stored> {
+    let text = std::fs::read(output.join(FILE)).ok()?;
+    let s: Stored = serde_json::from_slice(&text).ok()?;
+    (s.version == VERSION).then_some(s)
+}
+
+/// Whether a memo exists at all (the walk is only worth it then).
+pub fn exists(output: &Path) -> bool {
+    output.join(FILE).is_file()
+}
+
+/// The previous build's result, when it was made from exactly `inputs` and its output is
+/// still intact.
+pub fn hit(output: &Path, inputs: &Inputs) -> Option<Hit> {
+    if inputs.recent {
+        return None;
+    }
+    let s = read(output)?;
+    if s.key != inputs.key.to_hex().as_str() {
+        return None;
+    }
+    let (files, index) = crate::publish::verify(output)?;
+    if s.index != index.to_hex().as_str() || files != s.files {
+        return None;
+    }
+    Some(Hit {
+        diagnostics: s.diagnostics,
+        files,
+    })
+}
+
+/// Forget the memo: called before a build changes anything in `output`.
+pub fn forget(output: &Path) {
+    let _ = std::fs::remove_file(output.join(FILE));
+}
+
+/// Record a successful build made from `inputs` that left `files` files in `output` with an
+/// index hashing to `index` (a no-op when the inputs are untrusted).
+pub fn store(
+    output: &Path,
+    inputs: &Inputs,
+    (files, index): (usize, blake3::Hash),
+    diagnostics: &[Diagnostic],
+) {
+    forget(output);
+    if inputs.recent {
+        return;
+    }
+    let s = Stored {
+        version: VERSION,
+        key: inputs.key.to_hex().to_string(),
+        index: index.to_hex().to_string(),
+        files,
+        diagnostics: diagnostics.to_vec(),
+    };
+    let Ok(bytes) = serde_json::to_vec(&s) else {
+        return;
+    };
+    // Written beside and renamed, so a half-written memo is never read.
+    let tmp = output.join(format!("{FILE}.{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, output.join(FILE)).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
