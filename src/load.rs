@@ -231,15 +231,18 @@ fn scan_dir(
         content.join(rel_dir)
     };
     let mut dir = Dir::default();
+    let unreadable = |e: &std::io::Error| {
+        diags.error(
+            &rel(rel_dir),
+            Pos::default(),
+            format!("无法读取：{}", crate::source::io_zh(e)),
+            "请检查文件夹权限。",
+        );
+    };
     let entries = match std::fs::read_dir(&abs) {
         Ok(rd) => rd,
         Err(e) => {
-            diags.error(
-                &rel(rel_dir),
-                Pos::default(),
-                format!("无法读取：{}", crate::source::io_zh(&e)),
-                "请检查文件夹权限。",
-            );
+            unreadable(&e);
             return vec![(rel_dir.to_string(), dir)];
         }
     };
@@ -247,12 +250,7 @@ fn scan_dir(
         .filter_map(|e| match e {
             Ok(e) => Some((e.file_name().to_string_lossy().into_owned(), e)),
             Err(e) => {
-                diags.error(
-                    &rel(rel_dir),
-                    Pos::default(),
-                    format!("无法读取：{}", crate::source::io_zh(&e)),
-                    "请检查文件夹权限。",
-                );
+                unreadable(&e);
                 None
             }
         })
