@@ -17,7 +17,24 @@ use crate::yaml;
 #[derive(Debug, Default)]
 struct Dir {
     files: Vec<String>,
+    /// Size of each of `files` as the scan saw it (`None` for links), so reading a file
+    /// needs no second look at its metadata.
+    lens: Vec<Option<u64>>,
     subdirs: Vec<String>,
+}
+
+impl Dir {
+    fn len_of(&self, name: &str) -> Option<u64> {
+        let i = self.files.iter().position(|f| f == name)?;
+        self.lens.get(i).copied().flatten()
+    }
+}
+
+/// The content folder as read once: the folders the loader reads, and the stamp of every
+/// entry below `content/` for the build memo (one walk serves both).
+pub struct Scanned {
+    dirs: BTreeMap<String, Dir>,
+    pub stamps: crate::memo::Stamps,
 }
 
 /// Relative path (from the site root) of something under `content/`, with `/` separators.
@@ -100,11 +117,11 @@ fn cached<T: Clone + Send + Sync + 'static>(
     }
     if meta.is_none() || len > source::MAX_FILE_BYTES {
         // The uncached path reports the problem.
-        let text = source::read_text(abs, file, diags)?;
+        let text = source::read_text(abs, file, None, diags)?;
         return parse(&text, diags);
     }
     let Some(bytes) = bytes.or_else(|| std::fs::read(abs).ok()) else {
-        let text = source::read_text(abs, file, diags)?;
+        let text = source::read_text(abs, file, None, diags)?;
         return parse(&text, diags);
     };
     let hash = blake3::hash(&bytes);
@@ -137,6 +154,16 @@ fn cached<T: Clone + Send + Sync + 'static>(
 
 /// Like [`load`], reusing and refreshing `cache`.
 pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>) -> Option<Site> {
+    load_scanned(root, None, diags, cache)
+}
+
+/// Like [`load_cached`], from a scan already made by [`scan`] (or scanning now).
+pub fn load_scanned(
+    root: &Path,
+    scanned: Option<Scanned>,
+    diags: &Diagnostics,
+    cache: Option<&ParseCache>,
+) -> Option<Site> {
     let content = root.join("content");
     if !content.is_dir() {
         diags.error(
@@ -147,16 +174,17 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
         );
         return None;
     }
-    let content_canon = content.canonicalize().ok()?;
-    let t0 = std::time::Instant::now();
-    let dirs = scan(&content, &content_canon, diags);
-    if std::env::var_os("GONGSHI_TIMING").is_some() {
-        eprintln!("timing: scan {:?}", t0.elapsed());
-    }
+    let scanned = match scanned {
+        Some(s) => s,
+        None => scan(root, std::time::SystemTime::now(), diags)?,
+    };
+    let dirs = scanned.dirs;
+    let len_in = |dir: &str, name: &str| dirs.get(dir).and_then(|d| d.len_of(name));
 
     let site_file = rel("site.yaml");
     let (cfg, index, source_hash) = if content.join("site.yaml").is_file() {
-        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, diags, cache)
+        let len = len_in("", "site.yaml");
+        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, len, diags, cache)
             .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")))
     } else {
         diags.error(
@@ -174,7 +202,10 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
         let files: Vec<&String> = d.files.iter().filter(|f| f.ends_with(".md")).collect();
         rules = files
             .par_iter()
-            .filter_map(|f| load_notice(&content, &join("rules", f), diags, cache))
+            .filter_map(|f| {
+                let len = d.len_of(f);
+                load_notice(&content, &join("rules", f), len, diags, cache)
+            })
             .collect();
     }
 
@@ -190,14 +221,14 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
                 );
             }
         }
-        for sub in &top.subdirs {
-            if sub == "rules" {
-                continue;
-            }
-            if let Some(area) = load_area(&content, sub, &dirs, diags, cache) {
-                areas.push(area);
-            }
-        }
+        // Areas in parallel too: a province's counties each hold hundreds of villages, and
+        // one after another the pool idles at the end of each.
+        areas = top
+            .subdirs
+            .par_iter()
+            .filter(|sub| *sub != "rules")
+            .filter_map(|sub| load_area(&content, sub, &dirs, diags, cache))
+            .collect();
     }
 
     Some(Site {
@@ -211,26 +242,41 @@ pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>)
 }
 
 /// Walk the content folder once; links that leave it are refused. Folders are read in
-/// parallel (a province has 70,000 of them).
-fn scan(content: &Path, content_canon: &Path, diags: &Diagnostics) -> BTreeMap<String, Dir> {
-    scan_dir(content, "", content_canon, diags)
-        .into_iter()
-        .collect()
+/// parallel (a province has 70,000 of them). Every entry is stamped for the build memo as
+/// it is listed (hidden ones and folders the loader skips too); `started` is when the build
+/// began. `None` when there is no content folder to walk.
+pub fn scan(root: &Path, started: std::time::SystemTime, diags: &Diagnostics) -> Option<Scanned> {
+    let content = root.join("content");
+    let content_canon = content.canonicalize().ok()?;
+    if !content_canon.is_dir() {
+        return None;
+    }
+    let t0 = std::time::Instant::now();
+    let cutoff = crate::memo::cutoff(started);
+    let (dirs, stamps) = scan_dir(&content, "", &content_canon, cutoff, diags);
+    crate::progress::timing("scan", t0);
+    Some(Scanned {
+        dirs: dirs.into_iter().collect(),
+        stamps,
+    })
 }
 
-/// `rel` (relative to `content`, `""` for itself) and every folder below it.
+/// `rel` (relative to `content`, `""` for itself) and every folder below it, with the
+/// stamps of everything in them.
 fn scan_dir(
     content: &Path,
     rel_dir: &str,
     content_canon: &Path,
+    cutoff: std::time::SystemTime,
     diags: &Diagnostics,
-) -> Vec<(String, Dir)> {
+) -> (Vec<(String, Dir)>, crate::memo::Stamps) {
     let abs = if rel_dir.is_empty() {
         content.to_path_buf()
     } else {
         content.join(rel_dir)
     };
     let mut dir = Dir::default();
+    let mut stamps = crate::memo::Stamps::default();
     let unreadable = |e: &std::io::Error| {
         diags.error(
             &rel(rel_dir),
@@ -243,22 +289,39 @@ fn scan_dir(
         Ok(rd) => rd,
         Err(e) => {
             unreadable(&e);
-            return vec![(rel_dir.to_string(), dir)];
+            crate::memo::unreadable(rel_dir, &mut stamps);
+            return (vec![(rel_dir.to_string(), dir)], stamps);
         }
     };
-    let mut entries: Vec<(String, std::fs::DirEntry)> = entries
-        .filter_map(|e| match e {
-            Ok(e) => Some((e.file_name().to_string_lossy().into_owned(), e)),
+    // Hidden folders are not loaded but still stamped: a notice may point into one.
+    let mut hidden_dirs = Vec::new();
+    let mut listed = Vec::new();
+    for e in entries {
+        let e = match e {
+            Ok(e) => e,
             Err(e) => {
                 unreadable(&e);
-                None
+                crate::memo::unreadable(rel_dir, &mut stamps);
+                continue;
             }
-        })
-        .filter(|(name, _)| !(name.starts_with('.') || name.starts_with('_')))
-        .collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (name, entry) in entries {
+        };
+        let name = e.file_name().to_string_lossy().into_owned();
         let relp = join(rel_dir, &name);
+        let meta = e.metadata().ok();
+        let p = e.path();
+        let into = crate::memo::stamp_entry(&p, &relp, meta.as_ref(), cutoff, &mut stamps);
+        let is_link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
+        if name.starts_with('.') || name.starts_with('_') {
+            // Links to folders are stamped, not followed (they could loop).
+            if into.is_some() && !is_link {
+                hidden_dirs.push((p, relp));
+            }
+            continue;
+        }
+        listed.push((name, relp, e, meta));
+    }
+    listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, relp, entry, meta) in listed {
         let Ok(ft) = entry.file_type() else {
             continue;
         };
@@ -301,17 +364,35 @@ fn scan_dir(
             dir.subdirs.push(name);
         } else {
             dir.files.push(name);
+            dir.lens.push(meta.filter(|m| m.is_file()).map(|m| m.len()));
         }
     }
-    let below: Vec<Vec<(String, Dir)>> = dir
-        .subdirs
-        .par_iter()
-        .map(|sub| scan_dir(content, &join(rel_dir, sub), content_canon, diags))
-        .collect();
-    let mut out = Vec::with_capacity(1 + below.iter().map(Vec::len).sum::<usize>());
+    let (below, hidden): (Vec<_>, Vec<crate::memo::Stamps>) = rayon::join(
+        || {
+            dir.subdirs
+                .par_iter()
+                .map(|sub| scan_dir(content, &join(rel_dir, sub), content_canon, cutoff, diags))
+                .collect::<Vec<_>>()
+        },
+        || {
+            hidden_dirs
+                .into_par_iter()
+                .map(|(p, r)| crate::memo::walk_below(p, r, cutoff))
+                .collect()
+        },
+    );
+    let mut out = Vec::with_capacity(1 + below.iter().map(|b| b.0.len()).sum::<usize>());
     out.push((rel_dir.to_string(), dir));
-    out.extend(below.into_iter().flatten());
-    out
+    for (dirs, st) in below {
+        out.extend(dirs);
+        stamps.entries.extend(st.entries);
+        stamps.recent |= st.recent;
+    }
+    for st in hidden {
+        stamps.entries.extend(st.entries);
+        stamps.recent |= st.recent;
+    }
+    (out, stamps)
 }
 
 fn load_area(
@@ -349,22 +430,32 @@ fn load_area(
         return None;
     }
     let file = rel(&join(dir, "area.yaml"));
-    let (cfg, index, source_hash) =
-        load_yaml::<AreaConfig>(&content.join(dir).join("area.yaml"), &file, diags, cache)
-            .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
+    let len = d.len_of("area.yaml");
+    let (cfg, index, source_hash) = load_yaml::<AreaConfig>(
+        &content.join(dir).join("area.yaml"),
+        &file,
+        len,
+        diags,
+        cache,
+    )
+    .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
     let slug = check_slug(cfg.slug.as_deref(), &slug, &file, diags);
 
-    let mut areas = Vec::new();
+    let mut area_dirs = Vec::new();
     let mut village_dirs = Vec::new();
     for sub in &d.subdirs {
         let p = join(dir, sub);
         let sd = dirs.get(&p);
         if sd.is_some_and(|x| x.files.iter().any(|f| f == "village.yaml")) {
             village_dirs.push(p);
-        } else if let Some(a) = load_area(content, &p, dirs, diags, cache) {
-            areas.push(a);
+        } else {
+            area_dirs.push(p);
         }
     }
+    let areas: Vec<Area> = area_dirs
+        .par_iter()
+        .filter_map(|p| load_area(content, p, dirs, diags, cache))
+        .collect();
     for f in &d.files {
         if f.ends_with(".md") {
             diags.warning(
@@ -401,15 +492,21 @@ fn load_village(
     let d = dirs.get(dir)?;
     let folder = dir.rsplit('/').next().unwrap_or(dir).to_string();
     let file = rel(&join(dir, "village.yaml"));
-    let (cfg, index, hash) =
-        load_yaml::<VillageConfig>(&content.join(dir).join("village.yaml"), &file, diags, cache)?;
+    let len = d.len_of("village.yaml");
+    let (cfg, index, hash) = load_yaml::<VillageConfig>(
+        &content.join(dir).join("village.yaml"),
+        &file,
+        len,
+        diags,
+        cache,
+    )?;
     let source_hash = hash;
     let slug = check_slug(cfg.slug.as_deref(), &folder, &file, diags);
     let mut notices: Vec<Arc<Notice>> = d
         .files
         .par_iter()
         .filter(|f| f.ends_with(".md"))
-        .filter_map(|f| load_notice(content, &join(dir, f), diags, cache))
+        .filter_map(|f| load_notice(content, &join(dir, f), d.len_of(f), diags, cache))
         .collect();
     notices.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(Village {
@@ -426,6 +523,7 @@ fn load_village(
 fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static>(
     abs: &Path,
     file: &Path,
+    len: Option<u64>,
     diags: &Diagnostics,
     cache: Option<&ParseCache>,
 ) -> Option<(T, crate::yamlspan::SpanIndex, blake3::Hash)> {
@@ -436,7 +534,7 @@ fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 's
     };
     match cache {
         None => {
-            let text = source::read_text(abs, file, diags)?;
+            let text = source::read_text(abs, file, len, diags)?;
             parse(&text, diags)
         }
         Some(c) => cached(c, abs, file, diags, |_| true, parse),
@@ -447,6 +545,7 @@ fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 's
 pub fn load_notice(
     content: &Path,
     content_rel: &str,
+    len: Option<u64>,
     diags: &Diagnostics,
     cache: Option<&ParseCache>,
 ) -> Option<Arc<Notice>> {
@@ -461,7 +560,7 @@ pub fn load_notice(
     };
     match cache {
         None => {
-            let text = source::read_text(&abs, &file, diags)?;
+            let text = source::read_text(&abs, &file, len, diags)?;
             parse(&text, diags)
         }
         Some(cache) => cached(

@@ -15,6 +15,7 @@
 //! seconds before it started stores no memo: on file systems with coarse timestamps such a
 //! file could change again without its times changing.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -48,9 +49,27 @@ pub struct Hit {
     pub files: usize,
 }
 
-/// Walk the inputs of a build with `opts`. `started` is when the build began (before any
-/// input was read): a file changed within two seconds of it makes the result untrusted.
-pub fn inputs(opts: &BuildOptions, started: SystemTime) -> Inputs {
+/// What the walk of one folder tree found: every entry with its stamp, and whether any
+/// changed after the cut-off (see [`inputs`]).
+#[derive(Default)]
+pub struct Stamps {
+    pub entries: Vec<(String, Stamp)>,
+    pub recent: bool,
+}
+
+/// The moment before which inputs must have been last changed for a memo to be stored:
+/// two seconds before the build started (before any input was read).
+pub fn cutoff(started: SystemTime) -> SystemTime {
+    started
+        .checked_sub(Duration::from_secs(2))
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+/// The inputs of a build with `opts`. `started` is when the build began (before any input
+/// was read): a file changed within two seconds of it makes the result untrusted.
+/// `content` is what the content scan already stamped ([`crate::load::scan`] stamps every
+/// entry it reads the folder of); without it `content/` is walked here.
+pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Stamps>) -> Inputs {
     let mut h = blake3::Hasher::new();
     h.update(b"gongshi-memo\0");
     h.update(crate::publish::program_salt().as_bytes());
@@ -65,15 +84,22 @@ pub fn inputs(opts: &BuildOptions, started: SystemTime) -> Inputs {
         h.update(abs.as_os_str().as_encoded_bytes());
         h.update(b"\0");
     }
-    let cutoff = started
-        .checked_sub(Duration::from_secs(2))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let cutoff = cutoff(started);
     let mut recent = false;
     for top in ["content", "themes"] {
         h.update(top.as_bytes());
-        let (entries, r) = walk(&opts.root.join(top), cutoff);
-        recent |= r;
-        for (rel, stamp) in &entries {
+        let walked;
+        let stamps = match content {
+            Some(s) if top == "content" => s,
+            _ => {
+                walked = walk(&opts.root.join(top), cutoff);
+                &walked
+            }
+        };
+        recent |= stamps.recent;
+        let mut sorted: Vec<&(String, Stamp)> = stamps.entries.iter().collect();
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (rel, stamp) in sorted {
             h.update(rel.as_bytes());
             h.update(b"\0");
             for n in stamp {
@@ -94,7 +120,7 @@ pub fn inputs(opts: &BuildOptions, started: SystemTime) -> Inputs {
 }
 
 /// Name, kind, size and times of an entry: what changes when it is edited or replaced.
-type Stamp = [u128; 6];
+pub type Stamp = [u128; 6];
 
 fn stamp(m: &std::fs::Metadata) -> (Stamp, SystemTime) {
     let kind = if m.is_dir() {
@@ -128,77 +154,99 @@ fn stamp(m: &std::fs::Metadata) -> (Stamp, SystemTime) {
     )
 }
 
-/// Every entry below `dir` (hidden ones too: the walk must not depend on what the loader
-/// skips), sorted by path, and whether any changed after `cutoff`. Symbolic links are
-/// stamped with what they point at as well. Folders are read in parallel.
-fn walk(dir: &Path, cutoff: SystemTime) -> (Vec<(String, Stamp)>, bool) {
-    use rayon::prelude::*;
-    fn visit(abs: PathBuf, rel: String, cutoff: SystemTime) -> (Vec<(String, Stamp)>, bool) {
-        let mut out = Vec::new();
-        let mut recent = false;
-        let mut subdirs = Vec::new();
-        match std::fs::read_dir(&abs) {
-            Ok(rd) => {
-                for e in rd {
-                    let Ok(e) = e else {
-                        out.push((format!("{rel}\0unreadable"), [0; 6]));
-                        continue;
-                    };
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let r = if rel.is_empty() {
-                        name
-                    } else {
-                        format!("{rel}/{name}")
-                    };
-                    let p = e.path();
-                    let Ok(m) = std::fs::symlink_metadata(&p) else {
-                        out.push((r, [0; 6]));
-                        continue;
-                    };
-                    let (mut s, newest) = stamp(&m);
-                    recent |= newest > cutoff;
-                    if m.file_type().is_symlink() {
-                        // Where it points and what is there now.
-                        if let Ok(target) = std::fs::read_link(&p) {
-                            s[5] = u128::from_le_bytes(
-                                blake3::hash(target.as_os_str().as_encoded_bytes()).as_bytes()
-                                    [..16]
-                                    .try_into()
-                                    .unwrap_or([0; 16]),
-                            );
-                        }
-                        if let Ok(tm) = std::fs::metadata(&p) {
-                            let (ts, tnewest) = stamp(&tm);
-                            recent |= tnewest > cutoff;
-                            out.push((format!("{r}\0->"), ts));
-                            if tm.is_dir() {
-                                subdirs.push((p.clone(), r.clone()));
-                            }
-                        }
-                    } else if m.is_dir() {
-                        subdirs.push((p, r.clone()));
-                    }
-                    out.push((r, s));
+/// Stamp the folder entry at `p`, named `r` inside the walked tree, whose own (not followed)
+/// metadata is `m`, into `out`. A symbolic link is stamped with where it points and what is
+/// there now. Returns the followed metadata when the walk should go into it (a folder, or a
+/// link to one).
+pub fn stamp_entry(
+    p: &Path,
+    r: &str,
+    m: Option<&std::fs::Metadata>,
+    cutoff: SystemTime,
+    out: &mut Stamps,
+) -> Option<std::fs::Metadata> {
+    let Some(m) = m else {
+        out.entries.push((r.to_string(), [0; 6]));
+        return None;
+    };
+    let (mut s, newest) = stamp(m);
+    out.recent |= newest > cutoff;
+    let mut into = None;
+    if m.file_type().is_symlink() {
+        if let Ok(target) = std::fs::read_link(p) {
+            s[5] = u128::from_le_bytes(
+                blake3::hash(target.as_os_str().as_encoded_bytes()).as_bytes()[..16]
+                    .try_into()
+                    .unwrap_or([0; 16]),
+            );
+        }
+        if let Ok(tm) = std::fs::metadata(p) {
+            let (ts, tnewest) = stamp(&tm);
+            out.recent |= tnewest > cutoff;
+            out.entries.push((format!("{r}\0->"), ts));
+            if tm.is_dir() {
+                into = Some(tm);
+            }
+        }
+    } else if m.is_dir() {
+        into = Some(m.clone());
+    }
+    out.entries.push((r.to_string(), s));
+    into
+}
+
+/// The marker of a folder (or entry) that could not be read.
+pub fn unreadable(rel: &str, out: &mut Stamps) {
+    out.entries.push((format!("{rel}\0unreadable"), [0; 6]));
+}
+
+/// Every entry below `abs` (hidden ones too: the stamps must not depend on what the loader
+/// skips), named from `rel`, in no particular order. Folders are read in parallel.
+pub fn walk_below(abs: PathBuf, rel: String, cutoff: SystemTime) -> Stamps {
+    let mut out = Stamps::default();
+    let mut subdirs = Vec::new();
+    match std::fs::read_dir(&abs) {
+        Ok(rd) => {
+            for e in rd {
+                let Ok(e) = e else {
+                    unreadable(&rel, &mut out);
+                    continue;
+                };
+                let name = e.file_name().to_string_lossy().into_owned();
+                let r = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                let p = e.path();
+                let m = e.metadata().ok();
+                if stamp_entry(&p, &r, m.as_ref(), cutoff, &mut out).is_some() {
+                    subdirs.push((p, r));
                 }
             }
-            Err(_) => out.push((format!("{rel}\0unreadable"), [0; 6])),
         }
-        let below: Vec<(Vec<(String, Stamp)>, bool)> = subdirs
-            .into_par_iter()
-            .map(|(p, r)| visit(p, r, cutoff))
-            .collect();
-        for (v, r) in below {
-            out.extend(v);
-            recent |= r;
-        }
-        (out, recent)
+        Err(_) => unreadable(&rel, &mut out),
     }
+    let below: Vec<Stamps> = subdirs
+        .into_par_iter()
+        .map(|(p, r)| walk_below(p, r, cutoff))
+        .collect();
+    for b in below {
+        out.entries.extend(b.entries);
+        out.recent |= b.recent;
+    }
+    out
+}
+
+/// [`walk_below`] of a whole tree, or a marker that it is absent.
+fn walk(dir: &Path, cutoff: SystemTime) -> Stamps {
     if !dir.exists() {
-        return (vec![("\0absent".into(), [0; 6])], false);
+        return Stamps {
+            entries: vec![("\0absent".into(), [0; 6])],
+            recent: false,
+        };
     }
-    let (mut v, recent) = visit(dir.to_path_buf(), String::new(), cutoff);
-    v.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (v, recent)
+    walk_below(dir.to_path_buf(), String::new(), cutoff)
 }
 
 fn read(output: &Path) -> Option<Stored> {

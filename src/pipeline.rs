@@ -154,6 +154,7 @@ impl Sink for Counted<'_> {
 #[allow(clippy::too_many_arguments)]
 pub fn render_all(
     root: &Path,
+    scanned: Option<crate::load::Scanned>,
     today: civil::Date,
     base_url: Option<&str>,
     caches: Option<&Caches>,
@@ -168,16 +169,13 @@ pub fn render_all(
         progress,
     };
     let cache = caches.map(|c| &c.parse);
-    let timing = std::env::var_os("GONGSHI_TIMING").is_some();
     let t0 = Instant::now();
     progress.stage("读取内容", 0);
-    let Some(site) = crate::load::load_cached(root, diags, cache) else {
+    let Some(site) = crate::load::load_scanned(root, scanned, diags, cache) else {
         return false;
     };
     let mut site = site;
-    if timing {
-        eprintln!("timing: load {:?}", t0.elapsed());
-    }
+    crate::progress::timing("load", t0);
     progress.stage("检查内容", 0);
     if let Some(u) = base_url {
         site.cfg.base_url = Some(u.to_string());
@@ -190,34 +188,36 @@ pub fn render_all(
     if diags.has_errors() {
         return false;
     }
-    if timing {
-        eprintln!("timing: validate {:?}", t0.elapsed());
-    }
-    if targets.site {
-        progress.stage("生成网页", 0);
-        if render::site::render(
-            &site,
-            root,
-            &theme,
-            today,
-            caches.map(|c| &c.pages),
-            sink,
-            diags,
-        )
-        .is_none()
-        {
-            return false;
-        }
-        if timing {
-            eprintln!("timing: site {:?}", t0.elapsed());
-        }
+    crate::progress::timing("validate", t0);
+    // The manifest is made while the pages render; it is written only if the build succeeds.
+    let (site_ok, manifest) = rayon::join(
+        || {
+            if !targets.site {
+                return true;
+            }
+            progress.stage("生成网页", 0);
+            let ok = render::site::render(
+                &site,
+                root,
+                &theme,
+                today,
+                caches.map(|c| &c.pages),
+                sink,
+                diags,
+            )
+            .is_some();
+            crate::progress::timing("site", t0);
+            ok
+        },
+        || serde_json::to_vec_pretty(&crate::manifest::make(&site)).unwrap_or_default(),
+    );
+    if !site_ok {
+        return false;
     }
     if targets.wechat && !diags.has_errors() {
         progress.stage("生成公众号文章", 0);
         render::wechat::render(&site, root, &theme, today, sink, diags);
-        if timing {
-            eprintln!("timing: wechat {:?}", t0.elapsed());
-        }
+        crate::progress::timing("wechat", t0);
     }
     // Posters (Typst → PDF); `serve` asks for them in a second pass after the pages are up.
     if targets.posters && !diags.has_errors() {
@@ -232,21 +232,22 @@ pub fn render_all(
             &|n| progress.step(n),
             diags,
         );
-        if timing {
-            eprintln!("timing: posters {:?}", t0.elapsed());
-        }
+        crate::progress::timing("posters", t0);
     }
     if diags.has_errors() {
         return false;
     }
-    let manifest = crate::manifest::make(&site);
     sink.put(
         Page {
             path: crate::manifest::FILE.into(),
-            bytes: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+            bytes: manifest,
         },
         None,
     );
+    crate::progress::timing("done", t0);
+    // A province's model is millions of small allocations: free it on the pool while the
+    // caller publishes, instead of making the caller wait.
+    rayon::spawn(move || drop(site));
     true
 }
 
@@ -274,25 +275,30 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     // Before anything is read: an input changed after this moment shows in the next walk.
     let started = std::time::SystemTime::now();
     let output_abs = std::path::absolute(&opts.output).unwrap_or_else(|_| opts.output.clone());
-    let mut inputs = None;
-    if crate::memo::exists(&output_abs) {
+    let has_memo = crate::memo::exists(&output_abs);
+    if has_memo {
         progress.stage("核对上次生成后的改动", 0);
-        let now = crate::memo::inputs(opts, started);
-        if let Some(hit) = crate::memo::hit(&output_abs, &now) {
-            drop(progress);
-            return Outcome {
-                diagnostics: hit.diagnostics,
-                ok: true,
-                pages: hit.files,
-                written: Written {
-                    kept: hit.files,
-                    ..Written::default()
-                },
-                millis: start.elapsed().as_millis(),
-                unchanged: true,
-            };
-        }
-        inputs = Some(now);
+    }
+    // One walk of content/ gives the loader its folders and the memo its key.
+    let mut scanned = crate::load::scan(&opts.root, started, &diags);
+    let inputs = crate::memo::inputs(opts, started, scanned.as_ref().map(|s| &s.stamps));
+    if has_memo && let Some(hit) = crate::memo::hit(&output_abs, &inputs) {
+        drop(progress);
+        return Outcome {
+            diagnostics: hit.diagnostics,
+            ok: true,
+            pages: hit.files,
+            written: Written {
+                kept: hit.files,
+                ..Written::default()
+            },
+            millis: start.elapsed().as_millis(),
+            unchanged: true,
+        };
+    }
+    // The stamps are in the key now; their memory goes to the loader.
+    if let Some(s) = scanned.as_mut() {
+        s.stamps = Default::default();
     }
     let writer = match Writer::new(&opts.output) {
         Ok(w) => w,
@@ -308,6 +314,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     };
     let ok = render_all(
         &opts.root,
+        scanned,
         opts.today,
         opts.base_url.as_deref(),
         None,
@@ -335,11 +342,11 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
+    crate::progress::timing("published", start);
     let diagnostics = diags.into_sorted();
     if let Some(index) = written.index {
-        // Walked now if there was no memo to compare with; `started` still guards it.
-        let inputs = inputs.unwrap_or_else(|| crate::memo::inputs(opts, started));
         crate::memo::store(&output_abs, &inputs, index, &diagnostics);
+        crate::progress::timing("memo stored", start);
     }
     drop(progress);
     Outcome {

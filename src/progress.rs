@@ -93,3 +93,21 @@ impl Drop for Progress {
         }
     }
 }
+
+/// With `GONGSHI_TIMING` set, print how long the build has run at `stage` and how much
+/// memory the process holds (for profiling a province build; quiet otherwise).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("GONGSHI_TIMING").is_some()) {
+        return;
+    }
+    // Resident pages, second field of /proc/self/statm (Linux; absent elsewhere).
+    let rss_mib = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map(|pages| pages * 4096 / (1024 * 1024));
+    match rss_mib {
+        Some(m) => eprintln!("timing: {stage} {:?}, {m} MiB resident", since.elapsed()),
+        None => eprintln!("timing: {stage} {:?}", since.elapsed()),
+    }
+}

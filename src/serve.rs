@@ -75,6 +75,7 @@ impl Rebuilder {
         let sink = crate::render::Collect::default();
         let ok = pipeline::render_all(
             &self.root,
+            None,
             today,
             None,
             Some(&self.caches),

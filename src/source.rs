@@ -8,9 +8,9 @@ use crate::diag::{Diagnostics, Pos};
 /// Larger content files are refused: a notice is a page of text, not a data dump.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Read a text file as UTF-8 with `\n` line endings. Problems become diagnostics.
-pub fn read_text(abs: &Path, rel: &Path, diags: &Diagnostics) -> Option<String> {
-    use std::io::Read as _;
+/// Read a text file as UTF-8 with `\n` line endings. Problems become diagnostics. `len` is
+/// the file's size when the caller already knows it (from the folder scan).
+pub fn read_text(abs: &Path, rel: &Path, len: Option<u64>, diags: &Diagnostics) -> Option<String> {
     let cannot = |e: std::io::Error| {
         diags.error(
             rel,
@@ -19,9 +19,12 @@ pub fn read_text(abs: &Path, rel: &Path, diags: &Diagnostics) -> Option<String> 
             "请检查文件是否存在、是否有读取权限。",
         );
     };
-    // One open and one fstat: a province has 200,000 files, so path lookups add up.
+    // One open, one read, one close: a province has 200,000 files, so system calls add up.
     let mut file = std::fs::File::open(abs).map_err(cannot).ok()?;
-    let len = file.metadata().map_err(cannot).ok()?.len();
+    let len = match len {
+        Some(l) => l,
+        None => file.metadata().map_err(cannot).ok()?.len(),
+    };
     if len > MAX_FILE_BYTES {
         diags.error(
             rel,
@@ -35,11 +38,8 @@ pub fn read_text(abs: &Path, rel: &Path, diags: &Diagnostics) -> Option<String> 
         );
         return None;
     }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    // The size limit holds even if the file grows while it is read.
-    (&mut file)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
+    let mut bytes = Vec::new();
+    read_limited(&mut file, &mut bytes, len)
         .map_err(cannot)
         .ok()?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -58,6 +58,48 @@ pub fn read_text(abs: &Path, rel: &Path, diags: &Diagnostics) -> Option<String> 
         }
         Ok(text) => decode(text.as_bytes(), rel, diags),
         Err(e) => decode(e.as_bytes(), rel, diags),
+    }
+}
+
+/// Read `file` to its end, but never more than [`MAX_FILE_BYTES`] + 1 bytes (the limit holds
+/// even if the file grows while it is read). `expected` is its size when it was listed: a
+/// short read that brings exactly that much is the end of a regular file, which saves the
+/// read that would return nothing. A file that changed size meanwhile is read to its end.
+pub fn read_limited(
+    file: &mut impl std::io::Read,
+    buf: &mut Vec<u8>,
+    expected: u64,
+) -> std::io::Result<()> {
+    let limit = MAX_FILE_BYTES as usize + 1;
+    buf.clear();
+    buf.reserve((expected as usize).min(limit) + 1);
+    loop {
+        if buf.len() >= limit {
+            return Ok(());
+        }
+        if buf.len() == buf.capacity() {
+            buf.reserve(8192);
+        }
+        let start = buf.len();
+        let want = (buf.capacity() - start).min(limit - start);
+        buf.resize(start + want, 0);
+        match file.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                return Ok(());
+            }
+            Ok(n) => {
+                buf.truncate(start + n);
+                if n < want && buf.len() as u64 == expected {
+                    return Ok(());
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! Errors stop the build; warnings print and the build goes on.
 
 use jiff::civil;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -52,9 +53,9 @@ pub fn validate(site: &Site, root: &Path, today: civil::Date, diags: &Diagnostic
         }
         v.notice_common(r, None, &[]);
     }
-    for a in &site.areas {
-        v.area(a, &[], &rule_slugs);
-    }
+    site.areas
+        .par_iter()
+        .for_each(|a| v.area(a, &[], &rule_slugs));
 }
 
 struct Validator<'a> {
@@ -220,28 +221,35 @@ impl<'a> Validator<'a> {
         let mut chain: Vec<&Area> = parents.to_vec();
         chain.push(a);
         let mut slugs = HashSet::new();
-        for sub in &a.areas {
-            if !slugs.insert(sub.slug.as_str()) {
+        for (file, slug) in a
+            .areas
+            .iter()
+            .map(|x| (&x.file, &x.slug))
+            .chain(a.villages.iter().map(|v| (&v.file, &v.slug)))
+        {
+            if !slugs.insert(slug.as_str()) {
                 self.err(
-                    &sub.file,
+                    file,
                     Pos::default(),
-                    format!("网址名“{}”和同级的另一个文件夹重复。", sub.slug),
+                    format!("网址名“{slug}”和同级的另一个文件夹重复。"),
                     "请修改 slug。",
                 );
             }
-            self.area(sub, &chain, rule_slugs);
         }
-        for v in &a.villages {
-            if !slugs.insert(v.slug.as_str()) {
-                self.err(
-                    &v.file,
-                    Pos::default(),
-                    format!("网址名“{}”和同级的另一个文件夹重复。", v.slug),
-                    "请修改 slug。",
-                );
-            }
-            self.village(v, &chain, rule_slugs);
-        }
+        // Villages are independent of each other: checked in parallel (diagnostics are
+        // sorted before they are shown).
+        rayon::join(
+            || {
+                a.areas
+                    .par_iter()
+                    .for_each(|sub| self.area(sub, &chain, rule_slugs))
+            },
+            || {
+                a.villages
+                    .par_iter()
+                    .for_each(|v| self.village(v, &chain, rule_slugs))
+            },
+        );
     }
 
     fn village(&self, v: &Village, areas: &[&Area], rule_slugs: &HashSet<&str>) {

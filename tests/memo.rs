@@ -130,3 +130,30 @@ fn a_memo_is_not_trusted_when_inputs_changed_just_before_the_build() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!f.path("output/.gongshi-memo").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_above_neither_hangs_the_walk_nor_defeats_the_memo() {
+    let f = Fixture::new();
+    // Points back up into content/: followed, the walk would never end.
+    std::os::unix::fs::symlink("../..", f.path("content/t/v/loop")).unwrap();
+    settled(&f, SITE);
+    let r = f.run(SITE);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(SAME), "{}", r.stderr);
+    assert!(r.stderr.contains("指向文件夹的链接"), "{}", r.stderr);
+}
+
+#[test]
+fn a_change_inside_a_hidden_folder_builds_again() {
+    // The loader skips `_` and `.` folders, but a notice may still point into one, so the
+    // memo's walk covers them.
+    let f = Fixture::new();
+    f.write("content/t/v/_drafts/note.txt", "一");
+    settled(&f, SITE);
+    f.write("content/t/v/_drafts/note.txt", "二");
+    std::thread::sleep(Duration::from_millis(2100));
+    let r = f.run(SITE);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains(SAME), "{}", r.stderr);
+}

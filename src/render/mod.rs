@@ -9,7 +9,6 @@ pub mod site;
 pub mod view;
 pub mod wechat;
 
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use site::Page;
@@ -79,40 +78,48 @@ pub fn new_tera() -> tera::Tera {
 
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let rep: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+    let mut start = 0; // first byte not yet written
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text (Chinese above all) has nothing to escape: 32 bytes at a time, with a
+        // test the compiler turns into vector compares.
+        let end = match bytes
+            .get(i..i + 32)
+            .and_then(|c| <&[u8; 32]>::try_from(c).ok())
+        {
+            Some(chunk) if !any_to_escape(chunk) => {
+                i += 32;
+                continue;
+            }
+            Some(_) => i + 32,
+            None => bytes.len(),
         };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(rep)?;
-        start = i + 1;
+        for (k, b) in bytes[i..end].iter().enumerate() {
+            let rep: &[u8] = match b {
+                b'&' => b"&amp;",
+                b'<' => b"&lt;",
+                b'>' => b"&gt;",
+                b'"' => b"&quot;",
+                b'\'' => b"&#39;",
+                _ => continue,
+            };
+            out.write_all(&bytes[start..i + k])?;
+            out.write_all(rep)?;
+            start = i + k + 1;
+        }
+        i = end;
     }
     out.write_all(&bytes[start..])
 }
 
-/// Write `bytes` to `dir/rel`, creating folders only when they are missing (most writes
-/// go to folders that exist; `create_dir_all` on every file costs a province seconds).
-/// Returns the new file's modification time (from the open file: no second path lookup).
-pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<std::time::SystemTime> {
-    use std::io::Write as _;
-    let p: PathBuf = dir.join(rel);
-    let mut f = match std::fs::File::create(&p) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::File::create(&p)?
-        }
-        r => r?,
-    };
-    f.write_all(bytes)?;
-    f.metadata()?.modified()
+/// A fixed-size array and a byte-wide accumulator: the shape LLVM vectorises.
+#[inline(always)]
+fn any_to_escape(chunk: &[u8; 32]) -> bool {
+    let mut m = 0u8;
+    for &b in chunk {
+        m |= ((b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')) as u8;
+    }
+    m != 0
 }
 
 #[cfg(test)]
@@ -129,11 +136,25 @@ mod tests {
             "end&",
             "&start",
             "中<文>'\"",
+            "公示期内如有异议，请通过以下方式反映：向村民选举委员会反映；&amp; <b>x</b>",
+            "0123456789012345678901234567890&0123456789012345678901234567890<",
+            "01234567890123456789012345678901",
+            "0123456789012345678901234567890'",
         ] {
             let (mut ours, mut teras) = (Vec::new(), Vec::new());
             super::escape_html(s, &mut ours).unwrap();
             tera::escape_html(s, &mut teras).unwrap();
             assert_eq!(ours, teras, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_matches_tera_on_any_text(s in "[a-z&<>\"'公示 ]{0,100}") {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(&s, &mut ours).unwrap();
+            tera::escape_html(&s, &mut teras).unwrap();
+            proptest::prop_assert_eq!(ours, teras);
         }
     }
 

@@ -202,28 +202,17 @@ pub struct Placed<'a> {
 
 /// Every notice with its areas and output path, in site order.
 pub fn placed(site: &Site) -> Vec<Placed<'_>> {
-    fn walk<'a>(a: &'a Area, chain: &mut Vec<&'a Area>, out: &mut Vec<Placed<'a>>) {
-        chain.push(a);
-        for v in &a.villages {
-            for n in &v.notices {
-                out.push(Placed {
-                    areas: chain.clone(),
-                    village: v,
-                    notice: n,
-                    path: format!("{}{}/{}/", area_url(chain), v.slug, n.slug),
-                });
-            }
-        }
-        for sub in &a.areas {
-            walk(sub, chain, out);
-        }
-        chain.pop();
-    }
-    let mut out = Vec::new();
-    for a in &site.areas {
-        walk(a, &mut Vec::new(), &mut out);
-    }
-    out
+    boards(site)
+        .par_iter()
+        .flat_map_iter(|b| {
+            b.village.notices.iter().map(move |n| Placed {
+                areas: b.chain.clone(),
+                village: b.village,
+                notice: n,
+                path: format!("{}{}/", b.vpath, n.slug),
+            })
+        })
+        .collect()
 }
 
 /// `chengguan/` for a township, `baihe/chengguan/` when nested.
@@ -281,7 +270,9 @@ impl PageMemo {
 }
 
 /// Everything site-wide a page depends on: site.yaml, the rules, the theme, the day.
-fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hasher {
+/// Keys are built from finished hashes, not by cloning a hasher: a blake3 hasher is 2 KB of
+/// state, and a province builds 80,000 keys.
+fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(site.source_hash.as_bytes());
     h.update(site.cfg.base_url.as_deref().unwrap_or("").as_bytes());
@@ -291,12 +282,13 @@ fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hasher {
     }
     h.update(theme.hash().as_bytes());
     h.update(today.to_string().as_bytes());
-    h
+    h.finalize()
 }
 
-/// `env` extended with the area chain and the village.
-fn village_env(env: &blake3::Hasher, areas: &[&Area], v: &Village) -> blake3::Hasher {
-    let mut h = env.clone();
+/// A hasher started with `env` and the area chain and the village.
+fn village_env(env: &blake3::Hash, areas: &[&Area], v: &Village) -> blake3::Hasher {
+    let mut h = blake3::Hasher::new();
+    h.update(env.as_bytes());
     for a in areas {
         h.update(a.slug.as_bytes());
         h.update(a.source_hash.as_bytes());
@@ -346,74 +338,84 @@ pub fn render(
     let content = root.join("content");
     let placed = placed(site);
 
-    // Notice pages, in parallel: this is where the volume is.
-    let copies: Vec<Copy> = placed
-        .par_iter()
-        .flat_map_iter(|p| {
-            let base = content.join(&p.village.path);
-            let mut copies: Vec<Copy> = p
-                .notice
-                .attachments
-                .iter()
-                .map(|a| Copy {
-                    from: base.join(a),
-                    to: format!("{}{a}", p.path),
-                })
-                .collect();
-            for c in &p.notice.fm.candidates {
-                if let Some(photo) = &c.photo
-                    && !photo.contains("..")
-                    && !photo.starts_with('/')
+    let boards = boards(site);
+
+    // Notice pages and village boards, in one parallel pass: this is where the volume is.
+    let notice_pages = || -> Vec<Copy> {
+        placed
+            .par_iter()
+            .flat_map_iter(|p| {
+                let base = content.join(&p.village.path);
+                let mut copies: Vec<Copy> = p
+                    .notice
+                    .attachments
+                    .iter()
+                    .map(|a| Copy {
+                        from: base.join(a),
+                        to: format!("{}{a}", p.path),
+                    })
+                    .collect();
+                for c in &p.notice.fm.candidates {
+                    if let Some(photo) = &c.photo
+                        && !photo.contains("..")
+                        && !photo.starts_with('/')
+                    {
+                        copies.push(Copy {
+                            from: base.join(photo),
+                            to: format!("{}{photo}", p.path),
+                        });
+                    }
+                }
+                let path = format!("{}index.html", p.path);
+                let key = {
+                    let mut h = village_env(&env, &p.areas, p.village);
+                    h.update(p.notice.slug.as_bytes());
+                    h.update(p.notice.hash.as_bytes());
+                    h.finalize()
+                };
+                if sink.reuse(&path, &key) {
+                    return copies;
+                }
+                if let Some(m) = memo
+                    && let Some(bytes) = m.get(&path, &key)
                 {
-                    copies.push(Copy {
-                        from: base.join(photo),
-                        to: format!("{}{photo}", p.path),
-                    });
+                    sink.put(Page { path, bytes }, Some(key));
+                    return copies;
                 }
-            }
-            let path = format!("{}index.html", p.path);
-            let key = {
-                let mut h = village_env(&env, &p.areas, p.village);
-                h.update(p.notice.slug.as_bytes());
-                h.update(p.notice.hash.as_bytes());
-                h.finalize()
-            };
-            if sink.reuse(&path, &key) {
-                return copies;
-            }
-            if let Some(m) = memo
-                && let Some(bytes) = m.get(&path, &key)
-            {
-                sink.put(Page { path, bytes }, Some(key));
-                return copies;
-            }
-            let ctx = NoticeCtx {
-                site,
-                areas: &p.areas,
-                village: Some(p.village),
-                path: p.path.clone(),
-                today,
-            };
-            let mut view = notice_view(p.notice, &ctx);
-            view.body_html = p.notice.body_html.clone();
-            let mut crumbs = area_crumbs(&p.areas);
-            crumbs.push(Crumb {
-                name: p.village.name().to_string(),
-                url: format!("{}{}/index.html", area_url(&p.areas), p.village.slug),
-            });
-            let mut c = common.ctx(&p.path, crumbs, &view.title);
-            c.insert("notice", &view);
-            c.insert("rules", &rules_for(site, &p.areas, Some(p.village)));
-            if let Some(bytes) = r.render("notice.html", &c, diags) {
-                if let Some(m) = memo {
-                    m.put(&path, key, &bytes);
+                let ctx = NoticeCtx {
+                    site,
+                    areas: &p.areas,
+                    village: Some(p.village),
+                    path: p.path.clone(),
+                    today,
+                };
+                let mut view = notice_view(p.notice, &ctx);
+                view.body_html = p.notice.body_html.clone();
+                let mut crumbs = area_crumbs(&p.areas);
+                crumbs.push(Crumb {
+                    name: p.village.name().to_string(),
+                    url: format!("{}{}/index.html", area_url(&p.areas), p.village.slug),
+                });
+                let mut c = common.ctx(&p.path, crumbs, &view.title);
+                c.insert("notice", &view);
+                c.insert("rules", &rules_for(site, &p.areas, Some(p.village)));
+                if let Some(bytes) = r.render("notice.html", &c, diags) {
+                    if let Some(m) = memo {
+                        m.put(&path, key, &bytes);
+                    }
+                    sink.put(Page { path, bytes }, Some(key));
                 }
-                sink.put(Page { path, bytes }, Some(key));
-            }
-            copies
-        })
-        .collect();
-    let mut copies = copies;
+                copies
+            })
+            .collect()
+    };
+    let village_boards = || -> Vec<(Vec<NoticeLink>, VillageLink)> {
+        boards
+            .par_iter()
+            .map(|b| render_board(&r, &common, site, b, today, sink, memo, &env, diags))
+            .collect()
+    };
+    let (mut copies, board_links) = rayon::join(notice_pages, village_boards);
 
     // Rules pages.
     let mut rule_links = Vec::new();
@@ -471,43 +473,52 @@ pub fn render(
         }
     }
 
-    // Village and area boards.
-    let mut all_links: Vec<NoticeLink> = Vec::new();
-    let mut area_links = Vec::new();
-    for a in &site.areas {
-        area_links.push(render_area(
-            &r,
-            &common,
-            site,
-            a,
-            &mut Vec::new(),
-            today,
-            sink,
-            &mut all_links,
-            memo,
-            &env,
-            diags,
-        ));
-    }
-
-    // Site board.
-    // Newest first among what is up now; then what goes up next, soonest first.
-    all_links.sort_by(|a, b| b.from_iso.cmp(&a.from_iso).then(a.url.cmp(&b.url)));
-    let active: Vec<&NoticeLink> = all_links
+    // Area boards: totals gathered from the village boards, then the pages in parallel.
+    let mut all_links: Vec<&NoticeLink> = Vec::new();
+    let mut area_pages = Vec::new();
+    let mut cursor = board_links.iter();
+    let area_links: Vec<AreaLink> = site
+        .areas
         .iter()
+        .map(|a| {
+            summarize_area(
+                a,
+                &mut Vec::new(),
+                &mut cursor,
+                &mut area_pages,
+                &mut all_links,
+            )
+        })
+        .collect();
+    area_pages
+        .par_iter()
+        .for_each(|ap| render_area(&r, &common, site, ap, sink, diags));
+
+    // Site board: newest first among what is up now; then what goes up next, soonest first.
+    let notice_count = all_links.len();
+    let mut active: Vec<&NoticeLink> = all_links
+        .iter()
+        .copied()
         .filter(|l| l.status == Status::Active)
         .collect();
+    let active_count = active.len();
+    first_sorted(&mut active, 30, |a, b| {
+        b.from_iso.cmp(&a.from_iso).then(a.url.cmp(&b.url))
+    });
     let mut upcoming: Vec<&NoticeLink> = all_links
         .iter()
+        .copied()
         .filter(|l| l.status == Status::Upcoming)
         .collect();
-    upcoming.sort_by(|a, b| a.from_iso.cmp(&b.from_iso).then(a.url.cmp(&b.url)));
+    first_sorted(&mut upcoming, 10, |a, b| {
+        a.from_iso.cmp(&b.from_iso).then(a.url.cmp(&b.url))
+    });
     let mut c = common.ctx("", vec![], "");
     c.insert("areas", &area_links);
-    c.insert("latest", &active.iter().take(30).collect::<Vec<_>>());
-    c.insert("upcoming", &upcoming.iter().take(10).collect::<Vec<_>>());
-    c.insert("active_count", &active.len());
-    c.insert("notice_count", &all_links.len());
+    c.insert("latest", &active);
+    c.insert("upcoming", &upcoming);
+    c.insert("active_count", &active_count);
+    c.insert("notice_count", &notice_count);
     c.insert("stats", &statistics(site));
     c.insert("contacts", &contacts_chain(site, &[], None, &[]));
     if let Some(bytes) = r.render("index.html", &c, diags) {
@@ -548,7 +559,26 @@ pub fn render(
                 "请检查文件是否存在。",
             ),
         });
+    // Hundreds of thousands of small strings: freed on both cores, not one after another.
+    drop((all_links, active, upcoming, area_pages));
+    drop_par(board_links);
+    drop_par(placed);
+    drop_par(boards);
     Some(())
+}
+
+/// Keep the first `n` of `v` in the order `cmp`, sorted (without sorting the rest).
+fn first_sorted<T>(v: &mut Vec<T>, n: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if v.len() > n {
+        v.select_nth_unstable_by(n, &cmp);
+        v.truncate(n);
+    }
+    v.sort_by(cmp);
+}
+
+/// Drop the items of `v` in parallel.
+pub fn drop_par<T: Send>(v: Vec<T>) {
+    v.into_par_iter().for_each(drop);
 }
 
 fn area_crumbs(chain: &[&Area]) -> Vec<Crumb> {
@@ -585,94 +615,170 @@ fn rules_for(site: &Site, areas: &[&Area], village: Option<&Village>) -> Vec<Rul
     out
 }
 
+/// A village board to render: the village, its areas and its folder.
+struct Board<'a> {
+    chain: Vec<&'a Area>,
+    village: &'a Village,
+    /// `chengguan/zhangzhuang/`
+    vpath: String,
+}
+
+/// Every village in site order: an area's own villages, then its sub-areas' (the order
+/// [`summarize_area`] consumes them in).
+fn boards(site: &Site) -> Vec<Board<'_>> {
+    fn walk<'a>(a: &'a Area, chain: &mut Vec<&'a Area>, out: &mut Vec<Board<'a>>) {
+        chain.push(a);
+        let apath = area_url(chain);
+        for v in &a.villages {
+            out.push(Board {
+                chain: chain.clone(),
+                village: v,
+                vpath: format!("{apath}{}/", v.slug),
+            });
+        }
+        for sub in &a.areas {
+            walk(sub, chain, out);
+        }
+        chain.pop();
+    }
+    let mut out = Vec::new();
+    for a in &site.areas {
+        walk(a, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+/// Render one village board (or keep it from the previous build); returns the links to its
+/// notices and the village's entry on its area's board.
 #[allow(clippy::too_many_arguments)]
-fn render_area<'a>(
+fn render_board(
     r: &SiteRenderer,
     common: &Common,
-    site: &'a Site,
-    a: &'a Area,
-    chain: &mut Vec<&'a Area>,
+    site: &Site,
+    b: &Board,
     today: civil::Date,
     sink: &dyn Sink,
-    all_links: &mut Vec<NoticeLink>,
     memo: Option<&PageMemo>,
-    env: &blake3::Hasher,
+    env: &blake3::Hash,
     diags: &Diagnostics,
+) -> (Vec<NoticeLink>, VillageLink) {
+    let (v, vpath, chain) = (b.village, &b.vpath, &b.chain[..]);
+    let area = chain[chain.len() - 1];
+    let links: Vec<NoticeLink> = v
+        .notices
+        .iter()
+        .map(|n| link_of(n, &format!("{vpath}{}/", n.slug), v, area, today))
+        .collect();
+    let active = links.iter().filter(|l| l.status == Status::Active).count();
+    let polling = v.cfg.polling_day.as_ref().and_then(|d| d.get());
+    let village_link = VillageLink {
+        name: v.name().to_string(),
+        kind_zh: v.cfg.kind.zh().to_string(),
+        url: format!("{vpath}index.html"),
+        polling_day: polling.map(zh_date).unwrap_or_default(),
+        notices: links.len(),
+        active,
+    };
+    let path = format!("{vpath}index.html");
+    let key = {
+        let mut h = village_env(env, chain, v);
+        for n in &v.notices {
+            h.update(n.slug.as_bytes());
+            h.update(n.hash.as_bytes());
+        }
+        h.finalize()
+    };
+    if sink.reuse(&path, &key) {
+        return (links, village_link);
+    }
+    if let Some(m) = memo
+        && let Some(bytes) = m.get(&path, &key)
+    {
+        sink.put(Page { path, bytes }, Some(key));
+        return (links, village_link);
+    }
+    let mut c = common.ctx(vpath, area_crumbs(chain), v.name());
+    let mut ordered = links.clone();
+    ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
+    c.insert("village", &VillageInfo::of(v));
+    c.insert("notices", &ordered);
+    c.insert("rules", &rules_for(site, chain, Some(v)));
+    c.insert("contacts", &contacts_chain(site, chain, Some(v), &[]));
+    if let Some(bytes) = r.render("village.html", &c, diags) {
+        if let Some(m) = memo {
+            m.put(&path, key, &bytes);
+        }
+        sink.put(Page { path, bytes }, Some(key));
+    }
+    (links, village_link)
+}
+
+/// An area board to render, with the entries of what is inside it.
+struct AreaPage<'a, 'b> {
+    chain: Vec<&'a Area>,
+    sub_links: Vec<AreaLink>,
+    village_links: Vec<&'b VillageLink>,
+}
+
+/// Totals of `a` from its villages' boards (taken from `boards` in [`boards`] order) and its
+/// sub-areas; queues its page in `pages` and adds its notices' links to `all_links`.
+fn summarize_area<'a, 'b>(
+    a: &'a Area,
+    chain: &mut Vec<&'a Area>,
+    boards: &mut impl Iterator<Item = &'b (Vec<NoticeLink>, VillageLink)>,
+    pages: &mut Vec<AreaPage<'a, 'b>>,
+    all_links: &mut Vec<&'b NoticeLink>,
 ) -> AreaLink {
     chain.push(a);
-    let apath = area_url(chain);
-    let mut village_links = Vec::new();
-    let mut area_notices = 0;
-    let mut area_active = 0;
-    let mut villages_total = a.villages.len();
-    let mut boards = Vec::new();
-    for v in &a.villages {
-        let vpath = format!("{apath}{}/", v.slug);
-        let links: Vec<NoticeLink> = v
-            .notices
-            .iter()
-            .map(|n| link_of(n, &format!("{vpath}{}/", n.slug), v, a, today))
-            .collect();
-        let active = links.iter().filter(|l| l.status == Status::Active).count();
-        area_notices += links.len();
-        area_active += active;
-        let polling = v.cfg.polling_day.as_ref().and_then(|d| d.get());
-        village_links.push(VillageLink {
-            name: v.name().to_string(),
-            kind_zh: v.cfg.kind.zh().to_string(),
-            url: format!("{vpath}index.html"),
-            polling_day: polling.map(zh_date).unwrap_or_default(),
-            notices: links.len(),
-            active,
-        });
-        boards.push((v, vpath, links.clone()));
-        all_links.extend(links);
-    }
-    // Village boards, in parallel; unchanged ones come from the memo.
-    let chain_now: &[&Area] = chain;
-    boards.par_iter().for_each(|(v, vpath, links)| {
-        let path = format!("{vpath}index.html");
-        let key = {
-            let mut h = village_env(env, chain_now, v);
-            for n in &v.notices {
-                h.update(n.slug.as_bytes());
-                h.update(n.hash.as_bytes());
-            }
-            h.finalize()
+    let mut village_links = Vec::with_capacity(a.villages.len());
+    let mut notices = 0;
+    let mut active = 0;
+    let mut villages = a.villages.len();
+    for _ in &a.villages {
+        let Some((links, vl)) = boards.next() else {
+            break;
         };
-        if sink.reuse(&path, &key) {
-            return;
-        }
-        if let Some(m) = memo
-            && let Some(bytes) = m.get(&path, &key)
-        {
-            sink.put(Page { path, bytes }, Some(key));
-            return;
-        }
-        let mut c = common.ctx(vpath, area_crumbs(chain_now), v.name());
-        let mut ordered = links.clone();
-        ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
-        c.insert("village", &VillageInfo::of(v));
-        c.insert("notices", &ordered);
-        c.insert("rules", &rules_for(site, chain_now, Some(v)));
-        c.insert("contacts", &contacts_chain(site, chain_now, Some(v), &[]));
-        if let Some(bytes) = r.render("village.html", &c, diags) {
-            if let Some(m) = memo {
-                m.put(&path, key, &bytes);
-            }
-            sink.put(Page { path, bytes }, Some(key));
-        }
-    });
-    let mut sub_links = Vec::new();
+        notices += links.len();
+        active += vl.active;
+        village_links.push(vl);
+        all_links.extend(links.iter());
+    }
+    let mut sub_links = Vec::with_capacity(a.areas.len());
     for sub in &a.areas {
-        let l = render_area(
-            r, common, site, sub, chain, today, sink, all_links, memo, env, diags,
-        );
-        area_notices += l.notices;
-        area_active += l.active;
-        villages_total += l.villages;
+        let l = summarize_area(sub, chain, boards, pages, all_links);
+        notices += l.notices;
+        active += l.active;
+        villages += l.villages;
         sub_links.push(l);
     }
+    let url = format!("{}index.html", area_url(chain));
+    pages.push(AreaPage {
+        chain: chain.clone(),
+        sub_links,
+        village_links,
+    });
+    chain.pop();
+    AreaLink {
+        name: a.name().to_string(),
+        level: a.cfg.level.clone().unwrap_or_default(),
+        url,
+        villages,
+        notices,
+        active,
+    }
+}
+
+fn render_area(
+    r: &SiteRenderer,
+    common: &Common,
+    site: &Site,
+    ap: &AreaPage,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) {
+    let chain = &ap.chain[..];
+    let a = chain[chain.len() - 1];
+    let apath = area_url(chain);
     let crumbs = area_crumbs(&chain[..chain.len() - 1]);
     let mut c = common.ctx(&apath, crumbs, a.name());
     c.insert(
@@ -682,8 +788,8 @@ fn render_area<'a>(
             level: a.cfg.level.clone().unwrap_or_default(),
         },
     );
-    c.insert("areas", &sub_links);
-    c.insert("villages", &village_links);
+    c.insert("areas", &ap.sub_links);
+    c.insert("villages", &ap.village_links);
     c.insert("rules", &rules_for(site, chain, None));
     c.insert("contacts", &contacts_chain(site, chain, None, &[]));
     if let Some(bytes) = r.render("area.html", &c, diags) {
@@ -694,15 +800,6 @@ fn render_area<'a>(
             },
             None,
         );
-    }
-    chain.pop();
-    AreaLink {
-        name: a.name().to_string(),
-        level: a.cfg.level.clone().unwrap_or_default(),
-        url: format!("{apath}index.html"),
-        villages: villages_total,
-        notices: area_notices,
-        active: area_active,
     }
 }
 
