@@ -141,14 +141,67 @@ impl Serialize for Month {
     }
 }
 
+// Dates are formatted for every notice, board and link of a province (a quarter of a
+// million strings): written digit by digit rather than through `format!`.
+
+/// Append `n` in decimal, zero-padded to `width` digits.
+fn push_num(s: &mut String, n: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut i = buf.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len().saturating_sub(width));
+    for &b in &buf[start..] {
+        s.push(b as char);
+    }
+}
+
 /// `2026年12月12日`.
 pub fn zh_date(d: civil::Date) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+    if d.year() < 0 {
+        return format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    }
+    let mut s = String::with_capacity(17);
+    push_num(&mut s, d.year() as u32, 1);
+    s.push('年');
+    push_num(&mut s, d.month() as u32, 1);
+    s.push('月');
+    push_num(&mut s, d.day() as u32, 1);
+    s.push('日');
+    s
+}
+
+/// `2026-12-12`, as jiff writes it.
+pub fn iso_date(d: civil::Date) -> String {
+    if !(0..=9999).contains(&d.year()) {
+        return d.to_string();
+    }
+    let mut s = String::with_capacity(10);
+    push_num(&mut s, d.year() as u32, 4);
+    s.push('-');
+    push_num(&mut s, d.month() as u32, 2);
+    s.push('-');
+    push_num(&mut s, d.day() as u32, 2);
+    s
 }
 
 /// `1975年3月` / `1975.03` style used in tables: `1975.03`.
 pub fn dotted_month(year: i16, month: i8) -> String {
-    format!("{year}.{month:02}")
+    if year < 0 || month < 0 {
+        return format!("{year}.{month:02}");
+    }
+    let mut s = String::with_capacity(7);
+    push_num(&mut s, year as u32, 1);
+    s.push('.');
+    push_num(&mut s, month as u32, 2);
+    s
 }
 
 /// Whole years from a birth month to a day; the day of birth is unknown, so a birthday in
@@ -184,6 +237,26 @@ impl EpochDays for civil::Date {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hand_written_dates_match_format() {
+        for (y, m, d) in [
+            (2026, 11, 22),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (2000, 2, 29),
+            (1975, 3, 5),
+        ] {
+            let date = jiff::civil::date(y, m, d);
+            assert_eq!(super::iso_date(date), date.to_string());
+            assert_eq!(super::zh_date(date), format!("{y}年{m}月{d}日"));
+            assert_eq!(super::dotted_month(y, m), format!("{y}.{m:02}"));
+        }
+        let neg = jiff::civil::date(-5, 1, 2);
+        assert_eq!(super::iso_date(neg), neg.to_string());
+    }
+
     use super::*;
 
     #[test]

@@ -55,6 +55,66 @@ pub fn make(site: &Site) -> Manifest {
     m
 }
 
+/// `manifest.json` of a site: the same text as `make(site)` serialised pretty, built from
+/// borrowed fields in parallel (a province has 60,000 notices).
+pub fn to_json(site: &Site) -> Vec<u8> {
+    use rayon::prelude::*;
+    #[derive(Serialize)]
+    struct EntryRef<'a> {
+        title: &'a str,
+        hash: &'a str,
+        posted_from: Option<String>,
+        revisions: usize,
+    }
+    fn entry_ref(n: &Notice) -> EntryRef<'_> {
+        EntryRef {
+            title: n.fm.title.as_deref().unwrap_or_default(),
+            hash: &n.hash,
+            posted_from: n
+                .fm
+                .posted
+                .as_ref()
+                .and_then(|p| p.from.as_ref())
+                .and_then(|d| d.get())
+                .map(crate::dates::iso_date),
+            revisions: n.fm.revisions.len(),
+        }
+    }
+    /// Sorted, unique paths serialised as a map (the order a `BTreeMap` has).
+    struct Sorted<'a>(Vec<(String, EntryRef<'a>)>);
+    impl Serialize for Sorted<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        notices: Sorted<'a>,
+    }
+    let mut entries: Vec<(String, EntryRef<'_>)> = placed(site)
+        .into_par_iter()
+        .map(|p| (p.path, entry_ref(p.notice)))
+        .collect();
+    entries.extend(
+        site.rules
+            .iter()
+            .map(|r| (format!("rules/{}/", r.slug), entry_ref(r))),
+    );
+    // Stable, so a repeated path keeps its last entry, as inserting into a map would.
+    entries.par_sort_by(|a, b| a.0.cmp(&b.0));
+    let mut unique: Vec<(String, EntryRef<'_>)> = Vec::with_capacity(entries.len());
+    for e in entries {
+        match unique.last_mut() {
+            Some(last) if last.0 == e.0 => *last = e,
+            _ => unique.push(e),
+        }
+    }
+    serde_json::to_vec_pretty(&Doc {
+        notices: Sorted(unique),
+    })
+    .unwrap_or_default()
+}
+
 /// The previous build's manifest, if any.
 pub fn read(output: &Path) -> Option<Manifest> {
     let bytes = std::fs::read(output.join(FILE)).ok()?;
@@ -93,5 +153,21 @@ pub fn check(site: &Site, previous: &Manifest, today: civil::Date, diags: &Diagn
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_streamed_manifest_is_the_map_serialised() {
+        let d = crate::diag::Diagnostics::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load::load(root, &d).expect("the bundled county loads");
+        let json = super::to_json(&site);
+        assert_eq!(
+            json,
+            serde_json::to_vec_pretty(&super::make(&site)).unwrap()
+        );
+        assert!(json.len() > 1000);
     }
 }

@@ -209,7 +209,7 @@ pub fn render_all(
             crate::progress::timing("site", t0);
             ok
         },
-        || serde_json::to_vec_pretty(&crate::manifest::make(&site)).unwrap_or_default(),
+        || crate::manifest::to_json(&site),
     );
     if !site_ok {
         return false;

@@ -345,3 +345,59 @@ fn the_copy_button_puts_the_article_on_the_clipboard_as_html() {
     assert!(status.starts_with("已复制"), "{status}");
     assert!(status.contains("草稿箱"), "says where to paste: {status}");
 }
+
+/// A page built days before it is read still shows the right 公示 status: the theme's
+/// `static/status.js` recomputes it from the reader's clock. Opened from the disk (file://),
+/// as from a USB stick, so the script's relative path must work there too.
+#[test]
+fn the_status_follows_the_readers_clock_on_a_page_opened_from_disk() {
+    let f = common::Fixture::new();
+    // Built "in 2020": every notice is still 未开始 in the HTML.
+    let run = assert_cmd::Command::cargo_bin("gongshi")
+        .unwrap()
+        .args(["build", "--today", "2020-01-01", "--root"])
+        .arg(f.path(""))
+        .env_remove("GONGSHI_TODAY")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = f.path("output/t/v/candidates/index.html");
+    let html = f.read("output/t/v/candidates/index.html");
+    assert!(html.contains(">未开始</span>"), "{html:.2000}");
+    let mut b = Browser::start();
+    let target = b.call(None, "Target.createTarget", json!({"url": "about:blank"}));
+    let session = b.call(
+        None,
+        "Target.attachToTarget",
+        json!({"targetId": target["targetId"], "flatten": true}),
+    )["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let s = session.as_str();
+    b.call(Some(s), "Page.enable", json!({}));
+    let url = format!("file://{}", page.display());
+    b.call(Some(s), "Page.navigate", json!({"url": url}));
+    b.wait_event("Page.loadEventFired");
+    let got = b.eval(
+        s,
+        "(() => { const e = document.querySelector('[data-from]'); \
+         const d = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10); \
+         const f = e.getAttribute('data-from'), t = e.getAttribute('data-to'); \
+         const want = d < f ? '未开始' : (d > t ? '已结束' : '公示中'); \
+         return [e.textContent, want, e.className]; })()",
+    );
+    // Today (the reader's day, China time) is years after the build day.
+    assert_ne!(got[0], json!("未开始"), "status not refreshed: {got}");
+    assert_eq!(got[0], got[1], "{got}");
+    assert!(
+        got[2]
+            .as_str()
+            .is_some_and(|c| c.starts_with("status status-")),
+        "{got}"
+    );
+}

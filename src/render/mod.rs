@@ -92,7 +92,16 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
                 continue;
             }
             Some(_) => i + 32,
-            None => bytes.len(),
+            None => {
+                // The short tail (most values are a name or a date): the same vector test on
+                // a zero-padded copy.
+                let mut tail = [0u8; 32];
+                tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+                if !any_to_escape(&tail) {
+                    break;
+                }
+                bytes.len()
+            }
         };
         for (k, b) in bytes[i..end].iter().enumerate() {
             let rep: &[u8] = match b {

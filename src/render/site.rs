@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::Sink;
 use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
-use crate::dates::{age_on, zh_date};
+use crate::dates::{age_on, iso_date, zh_date};
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Area, Body, Notice, NoticeKind, Site, Village};
 use crate::theme::Theme;
@@ -180,12 +180,12 @@ fn link_of(
         number: n.fm.number.clone().unwrap_or_default(),
         status: st,
         status_zh: st.zh().to_string(),
-        from_iso: from.map(|d| d.to_string()),
-        to_iso: to.map(|d| d.to_string()),
+        from_iso: from.map(iso_date),
+        to_iso: to.map(iso_date),
         from: from.map(zh_date),
         to: to.map(zh_date),
         issued_on: issued.map(zh_date).unwrap_or_default(),
-        issued_on_iso: issued.map(|d| d.to_string()).unwrap_or_default(),
+        issued_on_iso: issued.map(iso_date).unwrap_or_default(),
         village: village.name().to_string(),
         area: area.name().to_string(),
     }
@@ -236,11 +236,17 @@ impl Common {
     }
 
     fn ctx(&self, path: &str, crumbs: Vec<Crumb>, page_title: &str) -> tera::Context {
+        self.ctx_with(path, tera::Value::from_serializable(&crumbs), page_title)
+    }
+
+    /// Like [`Common::ctx`] with crumbs already made into a template value (shared by the
+    /// pages of a village).
+    fn ctx_with(&self, path: &str, crumbs: tera::Value, page_title: &str) -> tera::Context {
         let mut c = tera::Context::new();
         c.insert_value("site", self.site.clone());
         c.insert("root", &rel_root(path));
         c.insert("path", path);
-        c.insert("crumbs", &crumbs);
+        c.insert_value("crumbs", crumbs);
         c.insert("page_title", page_title);
         c.insert_value("all_rules", self.rules.clone());
         c
@@ -336,86 +342,43 @@ pub fn render(
             .collect::<Vec<_>>(),
     );
     let content = root.join("content");
-    let placed = placed(site);
-
     let boards = boards(site);
 
-    // Notice pages and village boards, in one parallel pass: this is where the volume is.
-    let notice_pages = || -> Vec<Copy> {
-        placed
-            .par_iter()
-            .flat_map_iter(|p| {
-                let base = content.join(&p.village.path);
-                let mut copies: Vec<Copy> = p
-                    .notice
-                    .attachments
-                    .iter()
-                    .map(|a| Copy {
-                        from: base.join(a),
-                        to: format!("{}{a}", p.path),
-                    })
-                    .collect();
-                for c in &p.notice.fm.candidates {
-                    if let Some(photo) = &c.photo
-                        && !photo.contains("..")
-                        && !photo.starts_with('/')
-                    {
-                        copies.push(Copy {
-                            from: base.join(photo),
-                            to: format!("{}{photo}", p.path),
-                        });
-                    }
-                }
-                let path = format!("{}index.html", p.path);
-                let key = {
-                    let mut h = village_env(&env, &p.areas, p.village);
-                    h.update(p.notice.slug.as_bytes());
-                    h.update(p.notice.hash.as_bytes());
-                    h.finalize()
-                };
-                if sink.reuse(&path, &key) {
-                    return copies;
-                }
-                if let Some(m) = memo
-                    && let Some(bytes) = m.get(&path, &key)
-                {
-                    sink.put(Page { path, bytes }, Some(key));
-                    return copies;
-                }
-                let ctx = NoticeCtx {
-                    site,
-                    areas: &p.areas,
-                    village: Some(p.village),
-                    path: p.path.clone(),
-                    today,
-                };
-                let mut view = notice_view(p.notice, &ctx);
-                view.body_html = p.notice.body_html.clone();
-                let mut crumbs = area_crumbs(&p.areas);
-                crumbs.push(Crumb {
-                    name: p.village.name().to_string(),
-                    url: format!("{}{}/index.html", area_url(&p.areas), p.village.slug),
-                });
-                let mut c = common.ctx(&p.path, crumbs, &view.title);
-                c.insert("notice", &view);
-                c.insert("rules", &rules_for(site, &p.areas, Some(p.village)));
-                if let Some(bytes) = r.render("notice.html", &c, diags) {
-                    if let Some(m) = memo {
-                        m.put(&path, key, &bytes);
-                    }
-                    sink.put(Page { path, bytes }, Some(key));
-                }
-                copies
-            })
-            .collect()
-    };
-    let village_boards = || -> Vec<(Vec<NoticeLink>, VillageLink)> {
-        boards
-            .par_iter()
-            .map(|b| render_board(&r, &common, site, b, today, sink, memo, &env, diags))
-            .collect()
-    };
-    let (mut copies, board_links) = rayon::join(notice_pages, village_boards);
+    // Notice pages and village boards, a village at a time (its pages share their crumbs and
+    // rules), every village in parallel: this is where the volume is.
+    let latest = std::sync::Mutex::new(Latest::default());
+    let per_village: Vec<(Vec<Copy>, VillageLink)> = boards
+        .par_iter()
+        .map(|b| {
+            let shared = VillageValues::new(site, b);
+            let copies = b
+                .village
+                .notices
+                .iter()
+                .flat_map(|n| {
+                    let page = NoticePage {
+                        board: b,
+                        notice: n,
+                        path: format!("{}{}/", b.vpath, n.slug),
+                    };
+                    page.render(
+                        &r, &common, site, &shared, today, &content, sink, memo, &env, diags,
+                    )
+                })
+                .collect();
+            let (links, village_link) = render_board(
+                &r, &common, site, b, &shared, today, sink, memo, &env, diags,
+            );
+            latest.lock().unwrap_or_else(|e| e.into_inner()).add(links);
+            (copies, village_link)
+        })
+        .collect();
+    let latest = latest
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .finish();
+    let (copies, board_links): (Vec<Vec<Copy>>, Vec<VillageLink>) = per_village.into_iter().unzip();
+    let mut copies: Vec<Copy> = copies.into_iter().flatten().collect();
 
     // Rules pages.
     let mut rule_links = Vec::new();
@@ -474,51 +437,24 @@ pub fn render(
     }
 
     // Area boards: totals gathered from the village boards, then the pages in parallel.
-    let mut all_links: Vec<&NoticeLink> = Vec::new();
     let mut area_pages = Vec::new();
     let mut cursor = board_links.iter();
     let area_links: Vec<AreaLink> = site
         .areas
         .iter()
-        .map(|a| {
-            summarize_area(
-                a,
-                &mut Vec::new(),
-                &mut cursor,
-                &mut area_pages,
-                &mut all_links,
-            )
-        })
+        .map(|a| summarize_area(a, &mut Vec::new(), &mut cursor, &mut area_pages))
         .collect();
     area_pages
         .par_iter()
         .for_each(|ap| render_area(&r, &common, site, ap, sink, diags));
 
-    // Site board: newest first among what is up now; then what goes up next, soonest first.
-    let notice_count = all_links.len();
-    let mut active: Vec<&NoticeLink> = all_links
-        .iter()
-        .copied()
-        .filter(|l| l.status == Status::Active)
-        .collect();
-    let active_count = active.len();
-    first_sorted(&mut active, 30, |a, b| {
-        b.from_iso.cmp(&a.from_iso).then(a.url.cmp(&b.url))
-    });
-    let mut upcoming: Vec<&NoticeLink> = all_links
-        .iter()
-        .copied()
-        .filter(|l| l.status == Status::Upcoming)
-        .collect();
-    first_sorted(&mut upcoming, 10, |a, b| {
-        a.from_iso.cmp(&b.from_iso).then(a.url.cmp(&b.url))
-    });
+    // Site board.
     let mut c = common.ctx("", vec![], "");
     c.insert("areas", &area_links);
-    c.insert("latest", &active);
-    c.insert("upcoming", &upcoming);
-    c.insert("active_count", &active_count);
-    c.insert("notice_count", &notice_count);
+    c.insert("latest", &latest.active);
+    c.insert("upcoming", &latest.upcoming);
+    c.insert("active_count", &latest.active_count);
+    c.insert("notice_count", &latest.notices);
     c.insert("stats", &statistics(site));
     c.insert("contacts", &contacts_chain(site, &[], None, &[]));
     if let Some(bytes) = r.render("index.html", &c, diags) {
@@ -560,11 +496,62 @@ pub fn render(
             ),
         });
     // Hundreds of thousands of small strings: freed on both cores, not one after another.
-    drop((all_links, active, upcoming, area_pages));
+    drop(area_pages);
     drop_par(board_links);
-    drop_par(placed);
     drop_par(boards);
     Some(())
+}
+
+/// The site board's lists, gathered while the village boards render: newest first among
+/// what is up now, and what goes up next, soonest first. Only the best few are kept, not a
+/// link for each of a province's notices.
+#[derive(Default)]
+struct Latest {
+    active: Vec<NoticeLink>,
+    upcoming: Vec<NoticeLink>,
+    notices: usize,
+    active_count: usize,
+}
+
+const LATEST: usize = 30;
+const UPCOMING: usize = 10;
+
+fn newest_first(a: &NoticeLink, b: &NoticeLink) -> std::cmp::Ordering {
+    b.from_iso.cmp(&a.from_iso).then(a.url.cmp(&b.url))
+}
+
+fn soonest_first(a: &NoticeLink, b: &NoticeLink) -> std::cmp::Ordering {
+    a.from_iso.cmp(&b.from_iso).then(a.url.cmp(&b.url))
+}
+
+impl Latest {
+    fn add(&mut self, links: Vec<NoticeLink>) {
+        for l in links {
+            self.notices += 1;
+            match l.status {
+                Status::Active => {
+                    self.active_count += 1;
+                    self.active.push(l);
+                    if self.active.len() >= 4 * LATEST {
+                        first_sorted(&mut self.active, LATEST, newest_first);
+                    }
+                }
+                Status::Upcoming => {
+                    self.upcoming.push(l);
+                    if self.upcoming.len() >= 4 * UPCOMING {
+                        first_sorted(&mut self.upcoming, UPCOMING, soonest_first);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(mut self) -> Latest {
+        first_sorted(&mut self.active, LATEST, newest_first);
+        first_sorted(&mut self.upcoming, UPCOMING, soonest_first);
+        self
+    }
 }
 
 /// Keep the first `n` of `v` in the order `cmp`, sorted (without sorting the rest).
@@ -623,6 +610,114 @@ struct Board<'a> {
     vpath: String,
 }
 
+/// What the pages of one village share, made into template values once.
+struct VillageValues {
+    /// Crumbs of its notice pages (down to the village) and of its board (down to its area).
+    notice_crumbs: tera::Value,
+    board_crumbs: tera::Value,
+    rules: tera::Value,
+}
+
+impl VillageValues {
+    fn new(site: &Site, b: &Board) -> VillageValues {
+        let mut crumbs = area_crumbs(&b.chain);
+        let board_crumbs = tera::Value::from_serializable(&crumbs);
+        crumbs.push(Crumb {
+            name: b.village.name().to_string(),
+            url: format!("{}index.html", b.vpath),
+        });
+        VillageValues {
+            notice_crumbs: tera::Value::from_serializable(&crumbs),
+            board_crumbs,
+            rules: tera::Value::from_serializable(&rules_for(site, &b.chain, Some(b.village))),
+        }
+    }
+}
+
+/// A notice page: the notice, its village board and its folder in the output.
+struct NoticePage<'a> {
+    board: &'a Board<'a>,
+    notice: &'a Notice,
+    /// `chengguan/zhangzhuang/houxuanren/`
+    path: String,
+}
+
+impl NoticePage<'_> {
+    /// Render the page (or keep it from the previous build); returns the attachments and
+    /// photos to copy beside it.
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &self,
+        r: &SiteRenderer,
+        common: &Common,
+        site: &Site,
+        shared: &VillageValues,
+        today: civil::Date,
+        content: &Path,
+        sink: &dyn Sink,
+        memo: Option<&PageMemo>,
+        env: &blake3::Hash,
+        diags: &Diagnostics,
+    ) -> Vec<Copy> {
+        let (n, b) = (self.notice, self.board);
+        let base = content.join(&b.village.path);
+        let mut copies: Vec<Copy> = n
+            .attachments
+            .iter()
+            .map(|a| Copy {
+                from: base.join(a),
+                to: format!("{}{a}", self.path),
+            })
+            .collect();
+        for c in &n.fm.candidates {
+            if let Some(photo) = &c.photo
+                && !photo.contains("..")
+                && !photo.starts_with('/')
+            {
+                copies.push(Copy {
+                    from: base.join(photo),
+                    to: format!("{}{photo}", self.path),
+                });
+            }
+        }
+        let path = format!("{}index.html", self.path);
+        let key = {
+            let mut h = village_env(env, &b.chain, b.village);
+            h.update(n.slug.as_bytes());
+            h.update(n.hash.as_bytes());
+            h.finalize()
+        };
+        if sink.reuse(&path, &key) {
+            return copies;
+        }
+        if let Some(m) = memo
+            && let Some(bytes) = m.get(&path, &key)
+        {
+            sink.put(Page { path, bytes }, Some(key));
+            return copies;
+        }
+        let ctx = NoticeCtx {
+            site,
+            areas: &b.chain,
+            village: Some(b.village),
+            path: self.path.clone(),
+            today,
+        };
+        let mut view = notice_view(n, &ctx);
+        view.body_html = n.body_html.clone();
+        let mut c = common.ctx_with(&self.path, shared.notice_crumbs.clone(), &view.title);
+        c.insert("notice", &view);
+        c.insert_value("rules", shared.rules.clone());
+        if let Some(bytes) = r.render("notice.html", &c, diags) {
+            if let Some(m) = memo {
+                m.put(&path, key, &bytes);
+            }
+            sink.put(Page { path, bytes }, Some(key));
+        }
+        copies
+    }
+}
+
 /// Every village in site order: an area's own villages, then its sub-areas' (the order
 /// [`summarize_area`] consumes them in).
 fn boards(site: &Site) -> Vec<Board<'_>> {
@@ -656,6 +751,7 @@ fn render_board(
     common: &Common,
     site: &Site,
     b: &Board,
+    shared: &VillageValues,
     today: civil::Date,
     sink: &dyn Sink,
     memo: Option<&PageMemo>,
@@ -697,12 +793,12 @@ fn render_board(
         sink.put(Page { path, bytes }, Some(key));
         return (links, village_link);
     }
-    let mut c = common.ctx(vpath, area_crumbs(chain), v.name());
-    let mut ordered = links.clone();
-    ordered.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
+    let mut c = common.ctx_with(vpath, shared.board_crumbs.clone(), v.name());
+    let mut links = links;
+    links.sort_by(|x, y| x.from_iso.cmp(&y.from_iso).then(x.url.cmp(&y.url)));
     c.insert("village", &VillageInfo::of(v));
-    c.insert("notices", &ordered);
-    c.insert("rules", &rules_for(site, chain, Some(v)));
+    c.insert("notices", &links);
+    c.insert_value("rules", shared.rules.clone());
     c.insert("contacts", &contacts_chain(site, chain, Some(v), &[]));
     if let Some(bytes) = r.render("village.html", &c, diags) {
         if let Some(m) = memo {
@@ -720,14 +816,13 @@ struct AreaPage<'a, 'b> {
     village_links: Vec<&'b VillageLink>,
 }
 
-/// Totals of `a` from its villages' boards (taken from `boards` in [`boards`] order) and its
-/// sub-areas; queues its page in `pages` and adds its notices' links to `all_links`.
+/// Totals of `a` from its villages' board entries (taken from `boards` in [`boards`] order)
+/// and its sub-areas; queues its page in `pages`.
 fn summarize_area<'a, 'b>(
     a: &'a Area,
     chain: &mut Vec<&'a Area>,
-    boards: &mut impl Iterator<Item = &'b (Vec<NoticeLink>, VillageLink)>,
+    boards: &mut impl Iterator<Item = &'b VillageLink>,
     pages: &mut Vec<AreaPage<'a, 'b>>,
-    all_links: &mut Vec<&'b NoticeLink>,
 ) -> AreaLink {
     chain.push(a);
     let mut village_links = Vec::with_capacity(a.villages.len());
@@ -735,17 +830,16 @@ fn summarize_area<'a, 'b>(
     let mut active = 0;
     let mut villages = a.villages.len();
     for _ in &a.villages {
-        let Some((links, vl)) = boards.next() else {
+        let Some(vl) = boards.next() else {
             break;
         };
-        notices += links.len();
+        notices += vl.notices;
         active += vl.active;
         village_links.push(vl);
-        all_links.extend(links.iter());
     }
     let mut sub_links = Vec::with_capacity(a.areas.len());
     for sub in &a.areas {
-        let l = summarize_area(sub, chain, boards, pages, all_links);
+        let l = summarize_area(sub, chain, boards, pages);
         notices += l.notices;
         active += l.active;
         villages += l.villages;

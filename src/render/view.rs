@@ -6,7 +6,7 @@ use jiff::civil;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::dates::{age_on, days_between, dotted_month, zh_date};
+use crate::dates::{age_on, days_between, dotted_month, iso_date, zh_date};
 use crate::model::{Area, Contact, Notice, NoticeKind, Site, Village};
 
 #[derive(Debug, Clone, Serialize)]
@@ -266,7 +266,7 @@ pub fn notice_view(n: &Notice, ctx: &NoticeCtx<'_>) -> NoticeView {
                 ethnicity: c.ethnicity.clone().unwrap_or_default(),
                 birth: birth.map(|(y, m)| dotted_month(y, m)).unwrap_or_default(),
                 age: match (birth, day) {
-                    (Some(b), Some(d)) => format!("{}", age_on(b, d)),
+                    (Some(b), Some(d)) => age_on(b, d).to_string(),
                     _ => String::new(),
                 },
                 education: c.education.clone().unwrap_or_default(),
@@ -449,12 +449,12 @@ pub fn notice_view(n: &Notice, ctx: &NoticeCtx<'_>) -> NoticeView {
         number: fm.number.clone().unwrap_or_default(),
         issued_by: fm.issued_by.clone().unwrap_or_default(),
         issued_on: issued.map(zh_date).unwrap_or_default(),
-        issued_on_iso: issued.map(|d| d.to_string()).unwrap_or_default(),
+        issued_on_iso: issued.map(iso_date).unwrap_or_default(),
         seal: fm.seal.unwrap_or(false),
         posted_from: from.map(zh_date),
         posted_to: to.map(zh_date),
-        posted_from_iso: from.map(|d| d.to_string()),
-        posted_to_iso: to.map(|d| d.to_string()),
+        posted_from_iso: from.map(iso_date),
+        posted_to_iso: to.map(iso_date),
         posted_days: from.zip(to).map(|(f, t)| days_between(f, t) + 1),
         status: st,
         status_zh: st.zh().to_string(),
