@@ -51,59 +51,74 @@ fn bounded(text: &str, start: usize, end: usize) -> bool {
 /// through single spaces and hyphens: the least that either pattern can match.
 fn has_long_number(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut digits = 0;
-    let mut gap = false;
     let mut i = 0;
-    while i < b.len() {
-        // Outside a number, skip eight bytes at a time while they hold no ASCII digit and no
-        // 0xEF (the lead byte of a full-width digit): most of a notice is CJK text.
-        if digits == 0
-            && let Some(w) = b.get(i..i + 8)
-        {
-            let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-            const ONES: u64 = 0x0101_0101_0101_0101;
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            // A byte below 10 after XOR 0x30 is an ASCII digit; a zero byte after XOR 0xEF
-            // is 0xEF (the classic "has a byte less than n" test, exact for n ≤ 128).
-            let y = x ^ (ONES * 0x30);
-            let z = x ^ (ONES * 0xEF);
-            let has_digit = y.wrapping_sub(ONES * 10) & !y & HIGH != 0;
-            let has_ef = z.wrapping_sub(ONES) & !z & HIGH != 0;
-            if !has_digit && !has_ef {
-                i += 8;
-                continue;
+    while let Some(start) = next_digit(b, i) {
+        // Count the run that starts here, through single separators.
+        i = start;
+        let mut digits = 0;
+        let mut gap = false;
+        while i < b.len() {
+            let len = digit_len(b, i);
+            if len > 0 {
+                digits += 1;
+                gap = false;
+                if digits >= 11 {
+                    return true;
+                }
+                i += len;
+            } else if (b[i] == b' ' || b[i] == b'-') && !gap {
+                gap = true;
+                i += 1;
+            } else {
+                break;
             }
         }
-        let c = b[i];
-        let digit_len = if c.is_ascii_digit() {
-            1
-        } else if c == 0xEF
-            && i + 2 < b.len()
-            && b[i + 1] == 0xBC
-            && (0x90..=0x99).contains(&b[i + 2])
-        {
-            3
-        } else {
-            0
-        };
-        if digit_len > 0 {
-            digits += 1;
-            gap = false;
-            if digits >= 11 {
-                return true;
-            }
-            i += digit_len;
-            continue;
-        }
-        if (c == b' ' || c == b'-') && digits > 0 && !gap {
-            gap = true;
-        } else {
-            digits = 0;
-            gap = false;
-        }
+        // `b[i]` (if any) ended the run and is no digit.
         i += 1;
     }
     false
+}
+
+/// Byte length of the digit starting at `i`: 1 for ASCII, 3 for full-width (`EF BC 90..99`),
+/// 0 for anything else (including the middle of a character).
+#[inline]
+fn digit_len(b: &[u8], i: usize) -> usize {
+    let c = b[i];
+    if c.is_ascii_digit() {
+        1
+    } else if c == 0xEF && i + 2 < b.len() && b[i + 1] == 0xBC && (0x90..=0x99).contains(&b[i + 2])
+    {
+        3
+    } else {
+        0
+    }
+}
+
+/// The first position at or after `i` where a digit starts.
+fn next_digit(b: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Eight bytes at a time: flag ASCII digits (a byte below 10 after XOR 0x30) and 0xEF
+    // (the lead byte of a full-width digit; a zero byte after XOR 0xEF). The classic "has a
+    // byte less than n" test may also flag bytes above a true hit, never below one, so the
+    // lowest flag is exact.
+    while let Some(w) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        let y = x ^ (ONES * 0x30);
+        let z = x ^ (ONES * 0xEF);
+        let flags = (y.wrapping_sub(ONES * 10) & !y | z.wrapping_sub(ONES) & !z) & HIGH;
+        if flags == 0 {
+            i += 8;
+            continue;
+        }
+        let j = i + (flags.trailing_zeros() / 8) as usize;
+        if digit_len(b, j) > 0 {
+            return Some(j);
+        }
+        // A 0xEF that starts something else (full-width punctuation).
+        i = j + 1;
+    }
+    (i..b.len()).find(|&j| digit_len(b, j) > 0)
 }
 
 /// Every full ID or mobile number in `text`, in order.
@@ -256,6 +271,42 @@ mod tests {
         }
     }
 
+    /// The scan as it was first written, a byte at a time: the reference for the chunked one.
+    fn has_long_number_reference(text: &str) -> bool {
+        let b = text.as_bytes();
+        let (mut digits, mut gap, mut i) = (0, false, 0);
+        while i < b.len() {
+            let len = digit_len(b, i);
+            if len > 0 {
+                digits += 1;
+                gap = false;
+                if digits >= 11 {
+                    return true;
+                }
+                i += len;
+                continue;
+            }
+            if (b[i] == b' ' || b[i] == b'-') && digits > 0 && !gap {
+                gap = true;
+            } else {
+                digits = 0;
+                gap = false;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    proptest::proptest! {
+        /// The chunked scan finds exactly the runs the byte-at-a-time scan finds, at every
+        /// alignment, with look-alikes of full-width digits (`：` is `EF BC 9A`, `弓` is
+        /// `E5 BC 93`) around.
+        #[test]
+        fn chunked_scan_matches_the_reference(t in "(1|[0-9]{1,6}|[０-９]{1,4}|[ \\-]|X|：|弓|，|a{1,40}|村民委员会{1,8}){0,40}") {
+            proptest::prop_assert_eq!(has_long_number(&t), has_long_number_reference(&t), "{}", t);
+        }
+    }
+
     #[test]
     fn fast_path_sees_numbers_through_separators() {
         assert!(has_long_number("电话 139-1234-5678"));
@@ -264,7 +315,7 @@ mod tests {
         assert!(!has_long_number("139--1234-5678"));
         // Every digit, ASCII and full-width, at every alignment after CJK text.
         for d in ('0'..='9').chain('０'..='９') {
-            for pad in 0..8 {
+            for pad in 0..40 {
                 let t = format!(
                     "{}村民委员会{}。",
                     "a".repeat(pad),
