@@ -573,6 +573,29 @@ static STOPS: [u8; 256] = {
 /// The first position at or after `i` whose byte is in `class` (or the length of `b`).
 #[inline]
 fn skip_to(b: &[u8], mut i: usize, class: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A zero byte of `v`, exact for the lowest one (borrows only run upwards).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // Eight bytes at a time, flagging the bytes of the class (`[`/`{` and `]`/`}` differ
+    // only in bit 5); the lowest flag is exact.
+    while let Some(w) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        let flags = if class == BLOCK_STOP {
+            zero(x ^ (ONES * u64::from(b'#'))) | zero(x ^ (ONES * u64::from(b' ')))
+        } else {
+            let folded = x | (ONES * 0x20);
+            zero(x ^ (ONES * u64::from(b',')))
+                | zero(x ^ (ONES * u64::from(b':')))
+                | zero(x ^ (ONES * u64::from(b'#')))
+                | zero(folded ^ (ONES * u64::from(b'{')))
+                | zero(folded ^ (ONES * u64::from(b'}')))
+        };
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
     while i < b.len() && STOPS[usize::from(b[i])] & class == 0 {
         i += 1;
     }
@@ -1672,6 +1695,25 @@ k:
         ) {
             let ours = plain_lines(&y).map(|ls| ls.iter().map(|l| (l.indent, l.text)).collect::<Vec<_>>());
             proptest::prop_assert_eq!(ours, plain_lines_reference(&y), "{:?}", y);
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time scan stops where the byte-class table says, for every class.
+        #[test]
+        fn skip_to_matches_the_table(
+            t in "([a-z_ ]{1,9}|[,:#\\[\\]{}]|\\{|\\}|;|\\x5b|\\x7b|\\x7f|村民委员会|“|：|，|\u{ff5b}|\u{ff5d}){0,24}",
+            from in 0usize..40,
+        ) {
+            let b = t.as_bytes();
+            let from = from.min(b.len());
+            for class in [FLOW_STOP, BLOCK_STOP, KEY_STOP] {
+                let mut want = from;
+                while want < b.len() && STOPS[usize::from(b[want])] & class == 0 {
+                    want += 1;
+                }
+                proptest::prop_assert_eq!(skip_to(b, from, class), want, "{:?} {}", t, class);
+            }
         }
     }
 
