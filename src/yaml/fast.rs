@@ -19,6 +19,7 @@
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 /// Deepest nesting the fast path accepts (serde-saphyr's budget allows 64).
@@ -37,10 +38,16 @@ const MAX_ENTRIES: usize = 1_000;
 /// subset (or not valid for `T`) — use the full parser.
 pub fn parse<T: DeserializeOwned>(yaml: &str) -> Option<(T, Vec<String>)> {
     let root = parse_tree(yaml)?;
-    let mut unknown = Vec::new();
-    let value =
-        serde_ignored::deserialize(NodeDe { node: &root }, |p| unknown.push(p.to_string())).ok()?;
-    Some((value, unknown))
+    let unknown = RefCell::new(Vec::new());
+    let value = T::deserialize(NodeDe {
+        node: &root,
+        mode: Mode::Tracked {
+            path: Path::Root,
+            sink: &unknown,
+        },
+    })
+    .ok()?;
+    Some((value, unknown.into_inner()))
 }
 
 /// Whether `yaml` is in the fast subset syntactically (the typed deserialization may still
@@ -88,24 +95,10 @@ impl de::Error for Bail {
 type R<T> = Result<T, Bail>;
 
 pub(crate) fn parse_tree(yaml: &str) -> Option<Node<'_>> {
-    if yaml.len() > MAX_INPUT || !plain_text(yaml.as_bytes()) {
+    if yaml.len() > MAX_INPUT {
         return None;
     }
-    let mut lines = Vec::with_capacity(yaml.len() / 24 + 1);
-    for raw in yaml.split('\n') {
-        let text = raw.trim_start_matches(' ');
-        if text.is_empty() || text.starts_with('#') {
-            continue;
-        }
-        let indent = raw.len() - text.len();
-        if indent == 0 && (text.starts_with("---") || text.starts_with("...")) {
-            return None;
-        }
-        lines.push(Line {
-            indent,
-            text: text.trim_end_matches(' '),
-        });
-    }
+    let lines = plain_lines(yaml)?;
     if lines.first()?.indent != 0 {
         return None;
     }
@@ -119,7 +112,71 @@ pub(crate) fn parse_tree(yaml: &str) -> Option<Node<'_>> {
     (p.pos == p.lines.len()).then_some(root)
 }
 
-/// Bytes that are, or may start, something `plain_text` refuses.
+/// The content lines of `yaml` (no blank or comment lines), or `None` when the text is not
+/// plain (see [`suspect_is_bad`]) or has a document marker.
+fn plain_lines(yaml: &str) -> Option<Vec<Line<'_>>> {
+    let b = yaml.as_bytes();
+    let mut lines = Vec::with_capacity(yaml.len() / 24 + 1);
+    let mut line_start = 0;
+    let mut i = 0;
+    loop {
+        // One pass finds both the line ends and the bytes `suspect_is_bad` looks at.
+        let j = next_stop(b, i);
+        if j < b.len() && b[j] != b'\n' {
+            if suspect_is_bad(b, j) {
+                return None;
+            }
+            i = j + 1;
+            continue;
+        }
+        let raw = &yaml[line_start..j];
+        let text = raw.trim_start_matches(' ');
+        if !(text.is_empty() || text.starts_with('#')) {
+            let indent = raw.len() - text.len();
+            if indent == 0 && (text.starts_with("---") || text.starts_with("...")) {
+                return None;
+            }
+            lines.push(Line {
+                indent,
+                text: text.trim_end_matches(' '),
+            });
+        }
+        if j >= b.len() {
+            return Some(lines);
+        }
+        line_start = j + 1;
+        i = j + 1;
+    }
+}
+
+/// The first position at or after `i` holding a line feed or a [`SUSPECT`] byte, or the
+/// length of `b`.
+fn next_stop(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A zero byte of `v`, exact for the lowest one (borrows only run upwards).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(w) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        // Bytes below 0x20 (controls and line feeds), 0x7F, and the lead bytes 0xC2, 0xE2
+        // and 0xEF.
+        let flags = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero(x ^ (ONES * 0x7F))
+            | zero(x ^ (ONES * 0xC2))
+            | zero(x ^ (ONES * 0xE2))
+            | zero(x ^ (ONES * 0xEF));
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !(b[i] == b'\n' || SUSPECT[usize::from(b[i])]) {
+        i += 1;
+    }
+    i
+}
+
+/// Bytes that are, or may start, something [`suspect_is_bad`] refuses.
 static SUSPECT: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
@@ -134,31 +191,23 @@ static SUSPECT: [bool; 256] = {
     t
 };
 
-/// No tabs, carriage returns, control characters, byte-order marks, C1 controls, Unicode
-/// line/paragraph separators or non-characters: text where a line is a line.
-fn plain_text(b: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| SUSPECT[usize::from(c)]) {
-        let j = i + off;
-        let (n1, n2) = (b.get(j + 1).copied(), b.get(j + 2).copied());
-        let bad = match b[j] {
-            // U+0080..U+009F
-            0xC2 => matches!(n1, Some(0x80..=0x9F)),
-            // U+2028, U+2029
-            0xE2 => n1 == Some(0x80) && matches!(n2, Some(0xA8 | 0xA9)),
-            // U+FEFF, U+FFFE, U+FFFF
-            0xEF => {
-                (n1 == Some(0xBB) && n2 == Some(0xBF))
-                    || (n1 == Some(0xBF) && matches!(n2, Some(0xBE | 0xBF)))
-            }
-            _ => true,
-        };
-        if bad {
-            return false;
+/// Whether the [`SUSPECT`] byte at `j` starts something the fast path refuses: tabs,
+/// carriage returns, control characters, byte-order marks, C1 controls, Unicode
+/// line/paragraph separators or non-characters. Without them a line is a line.
+fn suspect_is_bad(b: &[u8], j: usize) -> bool {
+    let (n1, n2) = (b.get(j + 1).copied(), b.get(j + 2).copied());
+    match b[j] {
+        // U+0080..U+009F
+        0xC2 => matches!(n1, Some(0x80..=0x9F)),
+        // U+2028, U+2029
+        0xE2 => n1 == Some(0x80) && matches!(n2, Some(0xA8 | 0xA9)),
+        // U+FEFF, U+FFFE, U+FFFF
+        0xEF => {
+            (n1 == Some(0xBB) && n2 == Some(0xBF))
+                || (n1 == Some(0xBF) && matches!(n2, Some(0xBE | 0xBF)))
         }
-        i = j + 1;
+        _ => true,
     }
-    true
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -350,14 +399,17 @@ impl<'a> Parser<'a> {
                 // Up to a comment; `: ` or a final `:` would make it a key.
                 let b = text.as_bytes();
                 let mut end = b.len();
-                for i in 1..b.len() {
-                    match b[i] {
-                        b'#' if b[i - 1] == b' ' => {
+                let mut i = 1;
+                loop {
+                    i = skip_to(b, i, BLOCK_STOP);
+                    match b.get(i) {
+                        None => break,
+                        Some(b'#') if b[i - 1] == b' ' => {
                             end = i;
                             break;
                         }
-                        b' ' if b[i - 1] == b':' => return Err(Bail),
-                        _ => {}
+                        Some(b' ') if b[i - 1] == b':' => return Err(Bail),
+                        _ => i += 1,
                     }
                 }
                 let value = text[..end].trim_end_matches(' ');
@@ -375,7 +427,7 @@ impl<'a> Parser<'a> {
         match cur.peek() {
             Some(b'[') => {
                 cur.i += 1;
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(4);
                 loop {
                     cur.skip_spaces();
                     if cur.peek() == Some(b']') {
@@ -399,7 +451,7 @@ impl<'a> Parser<'a> {
             Some(b'{') => {
                 cur.i += 1;
                 let base = self.keys.len();
-                let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+                let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::with_capacity(8);
                 loop {
                     cur.skip_spaces();
                     if cur.peek() == Some(b'}') {
@@ -452,18 +504,20 @@ impl<'a> Parser<'a> {
                 }
                 let b = rest.as_bytes();
                 let mut end = 0;
-                while end < b.len() {
-                    match b[end] {
-                        b',' | b'[' | b']' | b'{' | b'}' => break,
-                        b':' if matches!(
-                            b.get(end + 1),
-                            None | Some(b' ' | b',' | b'[' | b']' | b'{' | b'}')
-                        ) =>
+                loop {
+                    end = skip_to(b, end, FLOW_STOP);
+                    match b.get(end) {
+                        None | Some(b',' | b'[' | b']' | b'{' | b'}') => break,
+                        Some(b':')
+                            if matches!(
+                                b.get(end + 1),
+                                None | Some(b' ' | b',' | b'[' | b']' | b'{' | b'}')
+                            ) =>
                         {
                             break;
                         }
                         // A comment inside a flow collection: it continues on another line.
-                        b'#' if end > 0 && b[end - 1] == b' ' => return Err(Bail),
+                        Some(b'#') if end > 0 && b[end - 1] == b' ' => return Err(Bail),
                         _ => end += 1,
                     }
                 }
@@ -496,6 +550,56 @@ impl<'a> Cursor<'a> {
             self.i += 1;
         }
     }
+}
+
+/// Byte classes for [`skip_to`]: bytes a scan has to look at.
+const FLOW_STOP: u8 = 1;
+const BLOCK_STOP: u8 = 2;
+const KEY_STOP: u8 = 4;
+
+static STOPS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b',' as usize] = FLOW_STOP | KEY_STOP;
+    t[b'[' as usize] = FLOW_STOP | KEY_STOP;
+    t[b']' as usize] = FLOW_STOP | KEY_STOP;
+    t[b'{' as usize] = FLOW_STOP | KEY_STOP;
+    t[b'}' as usize] = FLOW_STOP | KEY_STOP;
+    t[b':' as usize] = FLOW_STOP | KEY_STOP;
+    t[b'#' as usize] = FLOW_STOP | BLOCK_STOP | KEY_STOP;
+    t[b' ' as usize] = BLOCK_STOP;
+    t
+};
+
+/// The first position at or after `i` whose byte is in `class` (or the length of `b`).
+#[inline]
+fn skip_to(b: &[u8], mut i: usize, class: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A zero byte of `v`, exact for the lowest one (borrows only run upwards).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // Eight bytes at a time, flagging the bytes of the class (`[`/`{` and `]`/`}` differ
+    // only in bit 5); the lowest flag is exact.
+    while let Some(w) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        let flags = if class == BLOCK_STOP {
+            zero(x ^ (ONES * u64::from(b'#'))) | zero(x ^ (ONES * u64::from(b' ')))
+        } else {
+            let folded = x | (ONES * 0x20);
+            zero(x ^ (ONES * u64::from(b',')))
+                | zero(x ^ (ONES * u64::from(b':')))
+                | zero(x ^ (ONES * u64::from(b'#')))
+                | zero(folded ^ (ONES * u64::from(b'{')))
+                | zero(folded ^ (ONES * u64::from(b'}')))
+        };
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && STOPS[usize::from(b[i])] & class == 0 {
+        i += 1;
+    }
+    i
 }
 
 /// May a plain scalar start here? Indicators that would start something else (or an error)
@@ -544,23 +648,28 @@ fn split_key(text: &str) -> R<Option<(Node<'_>, &str)>> {
         _ => {
             // The first `:` followed by a space or the line end separates the key, unless a
             // comment starts before it.
+            // Flow indicators on the way make the key one the fast path does not take.
             let mut i = 0;
+            let mut flowy = false;
             let sep = loop {
+                i = skip_to(b, i, KEY_STOP);
                 match b.get(i) {
                     None => return Ok(None),
                     Some(b':') if matches!(b.get(i + 1), None | Some(b' ')) => break i,
                     Some(b'#') if i > 0 && b[i - 1] == b' ' => return Ok(None),
+                    Some(b'[' | b']' | b'{' | b'}' | b',') => {
+                        flowy = true;
+                        i += 1;
+                    }
                     _ => i += 1,
                 }
             };
             let key = text[..sep].trim_end_matches(' ');
-            if key.is_empty()
+            if flowy
+                || key.is_empty()
                 || key.len() > MAX_KEY
                 || key == "<<"
                 || !plain_start(key, false)
-                || key
-                    .bytes()
-                    .any(|c| matches!(c, b'[' | b']' | b'{' | b'}' | b','))
             {
                 return Err(Bail);
             }
@@ -698,13 +807,15 @@ fn key_print(key: &Node<'_>) -> u64 {
         None => {
             let b = text.as_bytes();
             let mut h = mix(2, b.len() as u64);
-            let mut chunks = b.chunks_exact(8);
-            for c in &mut chunks {
+            for c in b.chunks_exact(8) {
                 h = mix(h, u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
             }
-            let mut last = [0u8; 8];
-            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            mix(h, u64::from_le_bytes(last))
+            // The last (overlapping) word when there is one: no variable-length copy.
+            let last = match b.len().checked_sub(8) {
+                Some(start) => u64::from_le_bytes(b[start..].try_into().unwrap_or([0; 8])),
+                None => b.iter().rev().fold(0u64, |w, &c| (w << 8) | u64::from(c)),
+            };
+            mix(h, last)
         }
     }
 }
@@ -853,14 +964,94 @@ fn parse_float_incl_overflow(s: &str) -> Option<f64> {
 }
 
 // ---------------------------------------------------------------------------------------
-// serde::Deserializer over the tree
+// serde::Deserializer over the tree, with serde_ignored's bookkeeping built in
 // ---------------------------------------------------------------------------------------
+//
+// `serde_ignored` wraps a deserializer to report the path of every value deserialized as
+// `IgnoredAny`; to build those paths it copies every map key into a `String`. The tree
+// already holds the keys, so the same bookkeeping is done here without the copies: a
+// [`Mode`] travels with each node and mirrors what `serde_ignored`'s wrappers would do
+// around it, visit call for visit call, including its error for a key it cannot print.
+// The differential tests in `tests/yaml_fast.rs` compare the unknown keys with
+// `serde_ignored` over serde-saphyr.
 
-struct NodeDe<'a, 'de> {
-    node: &'a Node<'de>,
+/// Path to a value, printed exactly as `serde_ignored::Path`.
+enum Path<'p, 'a> {
+    Root,
+    Seq {
+        parent: &'p Path<'p, 'a>,
+        index: usize,
+    },
+    Map {
+        parent: &'p Path<'p, 'a>,
+        key: Cow<'a, str>,
+    },
+    /// Inside `Some` or a newtype struct (`serde_ignored` prints both as `?`).
+    Some {
+        parent: &'p Path<'p, 'a>,
+    },
 }
 
-impl<'a, 'de> NodeDe<'a, 'de> {
+impl fmt::Display for Path<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Parent<'q, 'p, 'a>(&'q Path<'p, 'a>);
+        impl fmt::Display for Parent<'_, '_, '_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0 {
+                    Path::Root => Ok(()),
+                    path => write!(f, "{path}."),
+                }
+            }
+        }
+        match self {
+            Path::Root => f.write_str("."),
+            Path::Seq { parent, index } => write!(f, "{}{}", Parent(parent), index),
+            Path::Map { parent, key } => write!(f, "{}{}", Parent(parent), key),
+            Path::Some { parent } => write!(f, "{}?", Parent(parent)),
+        }
+    }
+}
+
+/// What `serde_ignored` would have wrapped around a node.
+enum Mode<'p, 'a> {
+    /// Nothing: the inside of an ignored value.
+    Untracked,
+    /// A value at `path`: an `IgnoredAny` here is reported to `sink`.
+    Tracked {
+        path: Path<'p, 'a>,
+        sink: &'p RefCell<Vec<String>>,
+    },
+    /// A map key: its text (or the number or boolean it turned into) goes to the slot, which
+    /// names the value in the path.
+    Key(&'p mut Option<Cow<'a, str>>),
+}
+
+impl<'p, 'a> Mode<'p, 'a> {
+    /// The mode of a child of a node in this mode, `path` giving its place when tracked.
+    fn child<'q>(&'q self, path: impl FnOnce(&'q Path<'p, 'a>) -> Path<'q, 'a>) -> Mode<'q, 'a> {
+        match self {
+            Mode::Tracked { path: p, sink } => Mode::Tracked {
+                path: path(p),
+                sink,
+            },
+            _ => Mode::Untracked,
+        }
+    }
+
+    /// Record a key's printed form (`serde_ignored` keeps strings, integers and booleans).
+    fn capture(&mut self, key: impl FnOnce() -> Cow<'a, str>) {
+        if let Mode::Key(slot) = self {
+            **slot = Some(key());
+        }
+    }
+}
+
+struct NodeDe<'a, 'de, 'p> {
+    node: &'a Node<'de>,
+    mode: Mode<'p, 'a>,
+}
+
+impl<'a, 'de, 'p> NodeDe<'a, 'de, 'p> {
     fn scalar(&self) -> R<(&'a Cow<'de, str>, bool)> {
         match self.node {
             Node::Scalar(t, plain) => Ok((t, *plain)),
@@ -876,48 +1067,84 @@ impl<'a, 'de> NodeDe<'a, 'de> {
         }
         Ok(t)
     }
-}
 
-fn visit_text<'de, V: Visitor<'de>>(t: &Cow<'de, str>, visitor: V) -> R<V::Value> {
-    match t {
-        Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-        Cow::Owned(s) => visitor.visit_str(s),
+    fn visit_text<V: Visitor<'de>>(mut self, t: &'a Cow<'de, str>, visitor: V) -> R<V::Value> {
+        self.mode.capture(|| Cow::Borrowed(t.as_ref()));
+        match t {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_str(s),
+        }
+    }
+
+    fn visit_seq<V: Visitor<'de>>(self, items: &'a [Node<'de>], visitor: V) -> R<V::Value> {
+        let mut acc = SeqAcc {
+            iter: items.iter(),
+            index: 0,
+            mode: &self.mode,
+        };
+        let v = visitor.visit_seq(&mut acc)?;
+        if acc.iter.len() != 0 {
+            return Err(Bail);
+        }
+        Ok(v)
+    }
+
+    fn visit_map<V: Visitor<'de>>(
+        self,
+        entries: &'a [(Node<'de>, Node<'de>)],
+        visitor: V,
+    ) -> R<V::Value> {
+        let mut acc = MapAcc {
+            iter: entries.iter(),
+            value: None,
+            key: None,
+            mode: &self.mode,
+        };
+        let v = visitor.visit_map(&mut acc)?;
+        // serde-saphyr insists that a visitor consumes the whole mapping.
+        if acc.value.is_some() || acc.iter.len() != 0 {
+            return Err(Bail);
+        }
+        Ok(v)
     }
 }
 
 macro_rules! signed {
     ($method:ident, $visit:ident, $ty:ty) => {
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
+        fn $method<V: Visitor<'de>>(mut self, visitor: V) -> R<V::Value> {
             let (t, _) = self.scalar()?;
-            let v = parse_int_signed(t).ok_or(Bail)?;
-            visitor.$visit(<$ty>::try_from(v).map_err(|_| Bail)?)
+            let v = <$ty>::try_from(parse_int_signed(t).ok_or(Bail)?).map_err(|_| Bail)?;
+            self.mode.capture(|| Cow::Owned(v.to_string()));
+            visitor.$visit(v)
         }
     };
 }
 
 macro_rules! unsigned {
     ($method:ident, $visit:ident, $ty:ty) => {
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
+        fn $method<V: Visitor<'de>>(mut self, visitor: V) -> R<V::Value> {
             let (t, _) = self.scalar()?;
-            let v = parse_int_unsigned(t).ok_or(Bail)?;
-            visitor.$visit(<$ty>::try_from(v).map_err(|_| Bail)?)
+            let v = <$ty>::try_from(parse_int_unsigned(t).ok_or(Bail)?).map_err(|_| Bail)?;
+            self.mode.capture(|| Cow::Owned(v.to_string()));
+            visitor.$visit(v)
         }
     };
 }
 
-impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
+impl<'a, 'de, 'p> de::Deserializer<'de> for NodeDe<'a, 'de, 'p> {
     type Error = Bail;
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
+    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> R<V::Value> {
         match self.node {
-            Node::Seq(items) => visit_seq(items, visitor),
-            Node::Map(entries) => visit_map(entries, visitor),
-            Node::Scalar(t, false) => visit_text(t, visitor),
+            Node::Seq(items) => self.visit_seq(items, visitor),
+            Node::Map(entries) => self.visit_map(entries, visitor),
+            Node::Scalar(t, false) => self.visit_text(t, visitor),
             Node::Scalar(t, true) => {
                 if is_nullish(t, true) {
                     return visitor.visit_unit();
                 }
                 if let Some(b) = parse_yaml11_bool(t) {
+                    self.mode.capture(|| Cow::Owned(b.to_string()));
                     return visitor.visit_bool(b);
                 }
                 let tt = yaml_trim(t);
@@ -925,9 +1152,11 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
                     if !leading_zero_decimal(tt)
                         && let Some(v) = parse_int_signed(tt).and_then(|v| i64::try_from(v).ok())
                     {
+                        self.mode.capture(|| Cow::Owned(v.to_string()));
                         return visitor.visit_i64(v);
                     }
                 } else if let Some(v) = parse_int_unsigned(tt).and_then(|v| u64::try_from(v).ok()) {
+                    self.mode.capture(|| Cow::Owned(v.to_string()));
                     return visitor.visit_u64(v);
                 }
                 if let Some(v) = parse_float_incl_overflow(t) {
@@ -937,14 +1166,16 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
                     }
                     return visitor.visit_f64(v);
                 }
-                visit_text(t, visitor)
+                self.visit_text(t, visitor)
             }
         }
     }
 
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
+    fn deserialize_bool<V: Visitor<'de>>(mut self, visitor: V) -> R<V::Value> {
         let (t, _) = self.scalar()?;
-        visitor.visit_bool(parse_yaml11_bool(t).ok_or(Bail)?)
+        let b = parse_yaml11_bool(t).ok_or(Bail)?;
+        self.mode.capture(|| Cow::Owned(b.to_string()));
+        visitor.visit_bool(b)
     }
 
     signed!(deserialize_i8, visit_i8, i8);
@@ -977,11 +1208,13 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
-        visit_text(self.string_text()?, visitor)
+        let t = self.string_text()?;
+        self.visit_text(t, visitor)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
-        visit_text(self.string_text()?, visitor)
+        let t = self.string_text()?;
+        self.visit_text(t, visitor)
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, _visitor: V) -> R<V::Value> {
@@ -995,7 +1228,11 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
         match self.node {
             Node::Scalar(t, plain) if is_nullish(t, *plain) => visitor.visit_none(),
-            _ => visitor.visit_some(self),
+            // serde_ignored tracks the inside as `parent.?`; a key's capture stops here.
+            node => visitor.visit_some(NodeDe {
+                node,
+                mode: self.mode.child(|parent| Path::Some { parent }),
+            }),
         }
     }
 
@@ -1026,12 +1263,19 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
         if name.starts_with("__yaml") {
             return Err(Bail);
         }
-        visitor.visit_newtype_struct(self)
+        match self.mode {
+            // serde_ignored goes on capturing a key inside a newtype.
+            Mode::Key(_) => visitor.visit_newtype_struct(self),
+            ref mode => visitor.visit_newtype_struct(NodeDe {
+                node: self.node,
+                mode: mode.child(|parent| Path::Some { parent }),
+            }),
+        }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
         match self.node {
-            Node::Seq(items) => visit_seq(items, visitor),
+            Node::Seq(items) => self.visit_seq(items, visitor),
             _ => Err(Bail),
         }
     }
@@ -1051,7 +1295,7 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
         match self.node {
-            Node::Map(entries) => visit_map(entries, visitor),
+            Node::Map(entries) => self.visit_map(entries, visitor),
             _ => Err(Bail),
         }
     }
@@ -1066,14 +1310,18 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
-        self,
+        mut self,
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
     ) -> R<V::Value> {
         // Unit variants written as a scalar (any style; the text is the variant name).
         match self.node {
-            Node::Scalar(t, _) => visitor.visit_enum(UnitVariant { name: t }),
+            Node::Scalar(t, _) => {
+                // serde_ignored captures the variant name a key's seed reads.
+                self.mode.capture(|| Cow::Borrowed(t.as_ref()));
+                visitor.visit_enum(UnitVariant { name: t })
+            }
             _ => Err(Bail),
         }
     }
@@ -1083,45 +1331,41 @@ impl<'a, 'de> de::Deserializer<'de> for NodeDe<'a, 'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> R<V::Value> {
-        self.deserialize_any(visitor)
+        match &self.mode {
+            // Reported, and nothing inside is tracked.
+            Mode::Tracked { path, sink } => {
+                sink.borrow_mut().push(path.to_string());
+                NodeDe {
+                    node: self.node,
+                    mode: Mode::Untracked,
+                }
+                .deserialize_any(visitor)
+            }
+            // A key goes on being captured.
+            _ => self.deserialize_any(visitor),
+        }
     }
 }
 
-fn visit_seq<'de, V: Visitor<'de>>(items: &[Node<'de>], visitor: V) -> R<V::Value> {
-    let mut acc = SeqAcc { iter: items.iter() };
-    let v = visitor.visit_seq(&mut acc)?;
-    if acc.iter.len() != 0 {
-        return Err(Bail);
-    }
-    Ok(v)
-}
-
-fn visit_map<'a, 'de, V: Visitor<'de>>(
-    entries: &'a [(Node<'de>, Node<'de>)],
-    visitor: V,
-) -> R<V::Value> {
-    let mut acc = MapAcc {
-        iter: entries.iter(),
-        value: None,
-    };
-    let v = visitor.visit_map(&mut acc)?;
-    // serde-saphyr insists that a visitor consumes the whole mapping.
-    if acc.value.is_some() || acc.iter.len() != 0 {
-        return Err(Bail);
-    }
-    Ok(v)
-}
-
-struct SeqAcc<'a, 'de> {
+struct SeqAcc<'a, 'de, 'm, 'p> {
     iter: std::slice::Iter<'a, Node<'de>>,
+    index: usize,
+    mode: &'m Mode<'p, 'a>,
 }
 
-impl<'a, 'de> de::SeqAccess<'de> for SeqAcc<'a, 'de> {
+impl<'a, 'de, 'm, 'p> de::SeqAccess<'de> for SeqAcc<'a, 'de, 'm, 'p> {
     type Error = Bail;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> R<Option<T::Value>> {
+        let index = self.index;
+        self.index += 1;
         match self.iter.next() {
-            Some(node) => seed.deserialize(NodeDe { node }).map(Some),
+            Some(node) => seed
+                .deserialize(NodeDe {
+                    node,
+                    mode: self.mode.child(|parent| Path::Seq { parent, index }),
+                })
+                .map(Some),
             None => Ok(None),
         }
     }
@@ -1131,12 +1375,15 @@ impl<'a, 'de> de::SeqAccess<'de> for SeqAcc<'a, 'de> {
     }
 }
 
-struct MapAcc<'a, 'de> {
+struct MapAcc<'a, 'de, 'm, 'p> {
     iter: std::slice::Iter<'a, (Node<'de>, Node<'de>)>,
     value: Option<&'a Node<'de>>,
+    /// The current key as serde_ignored would have captured it (tracked maps only).
+    key: Option<Cow<'a, str>>,
+    mode: &'m Mode<'p, 'a>,
 }
 
-impl<'a, 'de> de::MapAccess<'de> for MapAcc<'a, 'de> {
+impl<'a, 'de, 'm, 'p> de::MapAccess<'de> for MapAcc<'a, 'de, 'm, 'p> {
     type Error = Bail;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> R<Option<K::Value>> {
@@ -1146,7 +1393,11 @@ impl<'a, 'de> de::MapAccess<'de> for MapAcc<'a, 'de> {
         match self.iter.next() {
             Some((k, v)) => {
                 self.value = Some(v);
-                seed.deserialize(NodeDe { node: k }).map(Some)
+                let mode = match self.mode {
+                    Mode::Tracked { .. } => Mode::Key(&mut self.key),
+                    _ => Mode::Untracked,
+                };
+                seed.deserialize(NodeDe { node: k, mode }).map(Some)
             }
             None => Ok(None),
         }
@@ -1154,7 +1405,18 @@ impl<'a, 'de> de::MapAccess<'de> for MapAcc<'a, 'de> {
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> R<T::Value> {
         let node = self.value.take().ok_or(Bail)?;
-        seed.deserialize(NodeDe { node })
+        let mode = match self.mode {
+            // serde_ignored fails on a key it could not capture ("non-string key").
+            Mode::Tracked { path, sink } => Mode::Tracked {
+                path: Path::Map {
+                    parent: path,
+                    key: self.key.take().ok_or(Bail)?,
+                },
+                sink,
+            },
+            _ => Mode::Untracked,
+        };
+        seed.deserialize(NodeDe { node, mode })
     }
 }
 
@@ -1398,6 +1660,63 @@ k:
         }
     }
 
+    /// [`plain_lines`] as it was first written: a byte at a time, then `split('\n')`.
+    fn plain_lines_reference(yaml: &str) -> Option<Vec<(usize, &str)>> {
+        let b = yaml.as_bytes();
+        let mut i = 0;
+        while let Some(off) = b[i..].iter().position(|&c| SUSPECT[usize::from(c)]) {
+            let j = i + off;
+            if suspect_is_bad(b, j) {
+                return None;
+            }
+            i = j + 1;
+        }
+        let mut lines = Vec::new();
+        for raw in yaml.split('\n') {
+            let text = raw.trim_start_matches(' ');
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            let indent = raw.len() - text.len();
+            if indent == 0 && (text.starts_with("---") || text.starts_with("...")) {
+                return None;
+            }
+            lines.push((indent, text.trim_end_matches(' ')));
+        }
+        Some(lines)
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time line split refuses and splits exactly what the byte-at-a-time
+        /// one does, at every alignment.
+        #[test]
+        fn plain_lines_match_the_reference(
+            y in "([a-z:#\\- .]{1,12}|\n|  |\t|\r|\u{1}|\u{7f}|\u{85}|\u{a0}|\u{2028}|\u{2029}|“|，|：|\u{feff}|\u{fffe}|\u{ffff}|\u{fffd}|村民委员会|---|\\.\\.\\.){0,40}"
+        ) {
+            let ours = plain_lines(&y).map(|ls| ls.iter().map(|l| (l.indent, l.text)).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(ours, plain_lines_reference(&y), "{:?}", y);
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time scan stops where the byte-class table says, for every class.
+        #[test]
+        fn skip_to_matches_the_table(
+            t in "([a-z_ ]{1,9}|[,:#\\[\\]{}]|\\{|\\}|;|\\x5b|\\x7b|\\x7f|村民委员会|“|：|，|\u{ff5b}|\u{ff5d}){0,24}",
+            from in 0usize..40,
+        ) {
+            let b = t.as_bytes();
+            let from = from.min(b.len());
+            for class in [FLOW_STOP, BLOCK_STOP, KEY_STOP] {
+                let mut want = from;
+                while want < b.len() && STOPS[usize::from(b[want])] & class == 0 {
+                    want += 1;
+                }
+                proptest::prop_assert_eq!(skip_to(b, from, class), want, "{:?} {}", t, class);
+            }
+        }
+    }
+
     #[test]
     fn deep_nesting_bails() {
         let mut y = String::new();
@@ -1429,6 +1748,71 @@ k:
                 .unwrap();
         assert_eq!(v.kind, VillageKind::Community);
         assert_eq!(v.seats.get("委员"), Some(&3));
+    }
+
+    /// The fast path as it was before it tracked unknown keys itself: `serde_ignored`
+    /// around the untracked deserializer.
+    fn parse_via_serde_ignored<T: DeserializeOwned>(yaml: &str) -> Option<(T, Vec<String>)> {
+        let root = parse_tree(yaml)?;
+        let mut unknown = Vec::new();
+        let de = NodeDe {
+            node: &root,
+            mode: Mode::Untracked,
+        };
+        let value = serde_ignored::deserialize(de, |p| unknown.push(p.to_string())).ok()?;
+        Some((value, unknown))
+    }
+
+    fn same_as_serde_ignored<T: DeserializeOwned + serde::Serialize>(y: &str) {
+        let ours = parse::<T>(y).map(|(v, u)| (serde_json::to_string(&v).unwrap(), u));
+        let theirs =
+            parse_via_serde_ignored::<T>(y).map(|(v, u)| (serde_json::to_string(&v).unwrap(), u));
+        assert_eq!(ours, theirs, "{y}");
+    }
+
+    #[test]
+    fn unknown_key_tracking_matches_serde_ignored() {
+        for y in [
+            "titel: x\n",
+            "private: {1: x, 1.5: y, ~: z, true: w, [a]: b}\n",
+            "private: x\n",
+            "private: ~\n",
+            "内部: [1, {a: b}]\n",
+            "1.5: x\n",
+            "~: x\n",
+            "true: x\n",
+            "0x1F: x\n",
+            "\"a\\tb\": 1\n",
+            "'it''s': 1\n",
+            "candidates:\n  - {name: x, 1: y, true: z, foo: {a: b}}\n  - 姓名: y\n    bar: [1, 2]\n",
+            "findings: [{id: {a: 1}}]\n",
+            "findings: [{id: {1.5: 1}}]\n",
+            "findings: [{id: [1]}, {id: 一, x: 1}]\n",
+            "objection: {channels: [{phone: 1, fax: 2}], y: ~}\n",
+            "revisions: [{on: 2026-01-01, x: [1, {y: 2}]}]\n",
+            "posted: {from: 2026-01-01, 2: x}\n",
+            "kind: candidates\nbody: 党支部\nposter: {paper: A3, size: 2}\n",
+            "registration: {total: 1, ~: 2}\n",
+            "election: {posts: [a, b], when: {a: 1}}\n",
+        ] {
+            same_as_serde_ignored::<FrontMatter>(y);
+        }
+        for y in [
+            "seats: {1: 2, 主任: 1}\nfoo: 1\n",
+            "seats: {true: 2}\n",
+            "seats: {1.5: 2}\n",
+            "contacts:\n  - {label: x, phone: \"1\", fax: 2}\n",
+            "kind: 社区\nnmae: x\n",
+        ] {
+            same_as_serde_ignored::<VillageConfig>(y);
+        }
+        for y in [
+            "posters: {candidates: {paper: A3, foo: 1}, 1: {}}\n",
+            "profile: {committee_size: {village: {min: 1, max: 2, x: 3}}, y: 1}\n",
+            "election: {term: 十二, year: 2026, z: [1]}\n",
+        ] {
+            same_as_serde_ignored::<crate::model::SiteConfig>(y);
+        }
     }
 
     #[test]
