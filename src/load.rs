@@ -429,16 +429,9 @@ fn load_area(
         }
         return None;
     }
-    let file = rel(&join(dir, "area.yaml"));
-    let len = d.len_of("area.yaml");
-    let (cfg, index, source_hash) = load_yaml::<AreaConfig>(
-        &content.join(dir).join("area.yaml"),
-        &file,
-        len,
-        diags,
-        cache,
-    )
-    .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
+    let (file, loaded) = load_folder_yaml::<AreaConfig>(content, dir, d, "area.yaml", diags, cache);
+    let (cfg, index, source_hash) =
+        loaded.unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
     let slug = check_slug(cfg.slug.as_deref(), &slug, &file, diags);
 
     let mut area_dirs = Vec::new();
@@ -491,15 +484,9 @@ fn load_village(
 ) -> Option<Village> {
     let d = dirs.get(dir)?;
     let folder = dir.rsplit('/').next().unwrap_or(dir).to_string();
-    let file = rel(&join(dir, "village.yaml"));
-    let len = d.len_of("village.yaml");
-    let (cfg, index, hash) = load_yaml::<VillageConfig>(
-        &content.join(dir).join("village.yaml"),
-        &file,
-        len,
-        diags,
-        cache,
-    )?;
+    let (file, loaded) =
+        load_folder_yaml::<VillageConfig>(content, dir, d, "village.yaml", diags, cache);
+    let (cfg, index, hash) = loaded?;
     let source_hash = hash;
     let slug = check_slug(cfg.slug.as_deref(), &folder, &file, diags);
     let mut notices: Vec<Arc<Notice>> = d
@@ -518,6 +505,31 @@ fn load_village(
         index,
         notices,
     })
+}
+
+/// `name` (`area.yaml`, `village.yaml`) in the content folder `dir` (listed as `d`): its
+/// path for diagnostics and what [`load_yaml`] made of it.
+#[allow(clippy::type_complexity)]
+fn load_folder_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static>(
+    content: &Path,
+    dir: &str,
+    d: &Dir,
+    name: &str,
+    diags: &Diagnostics,
+    cache: Option<&ParseCache>,
+) -> (
+    PathBuf,
+    Option<(T, crate::yamlspan::SpanIndex, blake3::Hash)>,
+) {
+    let file = rel(&join(dir, name));
+    let loaded = load_yaml::<T>(
+        &content.join(dir).join(name),
+        &file,
+        d.len_of(name),
+        diags,
+        cache,
+    );
+    (file, loaded)
 }
 
 fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static>(

@@ -28,18 +28,37 @@ pub struct Manifest {
     pub notices: BTreeMap<String, Entry>,
 }
 
-fn entry(n: &Notice) -> Entry {
-    Entry {
-        title: n.fm.title.clone().unwrap_or_default(),
-        hash: n.hash.clone(),
+/// A notice's manifest entry, borrowing what it can.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    title: &'a str,
+    hash: &'a str,
+    posted_from: Option<String>,
+    revisions: usize,
+}
+
+fn entry_ref(n: &Notice) -> EntryRef<'_> {
+    EntryRef {
+        title: n.fm.title.as_deref().unwrap_or_default(),
+        hash: &n.hash,
         posted_from: n
             .fm
             .posted
             .as_ref()
             .and_then(|p| p.from.as_ref())
             .and_then(|d| d.get())
-            .map(|d| d.to_string()),
+            .map(crate::dates::iso_date),
         revisions: n.fm.revisions.len(),
+    }
+}
+
+fn entry(n: &Notice) -> Entry {
+    let r = entry_ref(n);
+    Entry {
+        title: r.title.to_string(),
+        hash: r.hash.to_string(),
+        posted_from: r.posted_from,
+        revisions: r.revisions,
     }
 }
 
@@ -59,27 +78,6 @@ pub fn make(site: &Site) -> Manifest {
 /// borrowed fields in parallel (a province has 60,000 notices).
 pub fn to_json(site: &Site) -> Vec<u8> {
     use rayon::prelude::*;
-    #[derive(Serialize)]
-    struct EntryRef<'a> {
-        title: &'a str,
-        hash: &'a str,
-        posted_from: Option<String>,
-        revisions: usize,
-    }
-    fn entry_ref(n: &Notice) -> EntryRef<'_> {
-        EntryRef {
-            title: n.fm.title.as_deref().unwrap_or_default(),
-            hash: &n.hash,
-            posted_from: n
-                .fm
-                .posted
-                .as_ref()
-                .and_then(|p| p.from.as_ref())
-                .and_then(|d| d.get())
-                .map(crate::dates::iso_date),
-            revisions: n.fm.revisions.len(),
-        }
-    }
     /// Sorted, unique paths serialised as a map (the order a `BTreeMap` has).
     struct Sorted<'a>(Vec<(String, EntryRef<'a>)>);
     impl Serialize for Sorted<'_> {

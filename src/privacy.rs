@@ -47,27 +47,35 @@ fn bounded(text: &str, start: usize, end: usize) -> bool {
         && !after.is_some_and(|c| is_digitish(c) || c == 'X' || c == 'x')
 }
 
-/// Whether `text` holds eleven or more digits (ASCII or full-width) in a row, counting
-/// through single spaces and hyphens: the least that either pattern can match.
-fn has_long_number(text: &str) -> bool {
-    let b = text.as_bytes();
+/// Where a digit stands in the walk of [`digit_runs`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// The first digit of a run.
+    Start,
+    /// The first digit after a single space or hyphen inside a run.
+    AfterGap,
+    /// Any other digit of a run.
+    Next,
+}
+
+/// Walk every run of digits (ASCII or full-width) in `b`, through single spaces and hyphens,
+/// calling `on_digit(i, len, step)` for each digit (`len` bytes at `i`); stops and returns
+/// `true` at the first call that does.
+fn digit_runs(b: &[u8], mut on_digit: impl FnMut(usize, usize, Step) -> bool) -> bool {
     let mut i = 0;
     while let Some(start) = next_digit(b, i) {
-        // Count the run that starts here, through single separators.
         i = start;
-        let mut digits = 0;
-        let mut gap = false;
+        let mut step = Step::Start;
         while i < b.len() {
             let len = digit_len(b, i);
             if len > 0 {
-                digits += 1;
-                gap = false;
-                if digits >= 11 {
+                if on_digit(i, len, step) {
                     return true;
                 }
+                step = Step::Next;
                 i += len;
-            } else if (b[i] == b' ' || b[i] == b'-') && !gap {
-                gap = true;
+            } else if (b[i] == b' ' || b[i] == b'-') && step == Step::Next {
+                step = Step::AfterGap;
                 i += 1;
             } else {
                 break;
@@ -79,41 +87,35 @@ fn has_long_number(text: &str) -> bool {
     false
 }
 
+/// Whether `text` holds eleven or more digits (ASCII or full-width) in a row, counting
+/// through single spaces and hyphens: the least that either pattern can match.
+fn has_long_number(text: &str) -> bool {
+    let mut digits = 0;
+    digit_runs(text.as_bytes(), |_, _, step| {
+        if step == Step::Start {
+            digits = 0;
+        }
+        digits += 1;
+        digits >= 11
+    })
+}
+
 /// Whether either pattern could match in `text`: seventeen digits (ASCII or full-width) in
 /// a row, which an ID number needs, or a mobile number's exact shape starting at a `1`.
 /// Closer than [`has_long_number`] (landlines like 0914-7712345 pass that one, not this),
 /// and dearer, so it only looks at the texts that pass that one.
 fn may_hold_number(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut i = 0;
-    while let Some(start) = next_digit(b, i) {
-        // Every digit of the run that starts here, through single separators.
-        i = start;
-        let mut in_a_row = 0;
-        let mut gap = false;
-        while i < b.len() {
-            let len = digit_len(b, i);
-            if len > 0 {
-                in_a_row += 1;
-                // A `1` (`31` or `EF BC 91`) may start a mobile number.
-                let one = b[i + len - 1] == if len == 1 { b'1' } else { 0x91 };
-                if in_a_row >= 17 || (one && mobile_at(b, i)) {
-                    return true;
-                }
-                gap = false;
-                i += len;
-            } else if (b[i] == b' ' || b[i] == b'-') && !gap {
-                gap = true;
-                in_a_row = 0;
-                i += 1;
-            } else {
-                break;
-            }
+    let mut in_a_row = 0;
+    digit_runs(b, |i, len, step| {
+        if step != Step::Next {
+            in_a_row = 0;
         }
-        // `b[i]` (if any) ended the run and is no digit.
-        i += 1;
-    }
-    false
+        in_a_row += 1;
+        // A `1` (`31` or `EF BC 91`) may start a mobile number.
+        let one = b[i + len - 1] == if len == 1 { b'1' } else { 0x91 };
+        in_a_row >= 17 || (one && mobile_at(b, i))
+    })
 }
 
 /// Whether [`MOBILE_RE`] matches at `i`: `[1１][3-9３-９][0-9０-９]`, then twice an optional

@@ -230,6 +230,21 @@ impl Browser {
         }
     }
 
+    /// Open a blank page with page events on; returns its session.
+    fn new_page(&mut self) -> String {
+        let target = self.call(None, "Target.createTarget", json!({"url": "about:blank"}));
+        let session = self.call(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target["targetId"], "flatten": true}),
+        )["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.call(Some(&session), "Page.enable", json!({}));
+        session
+    }
+
     /// Evaluate JavaScript in the page and return its value (promises awaited).
     fn eval(&mut self, session: &str, js: &str) -> Value {
         let r = self.call(
@@ -258,17 +273,8 @@ fn click_copy_and_read_clipboard(url: &str, origin: &str) -> (Value, String) {
         "Browser.grantPermissions",
         json!({"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
     );
-    let target = b.call(None, "Target.createTarget", json!({"url": "about:blank"}));
-    let session = b.call(
-        None,
-        "Target.attachToTarget",
-        json!({"targetId": target["targetId"], "flatten": true}),
-    )["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let session = b.new_page();
     let s = session.as_str();
-    b.call(Some(s), "Page.enable", json!({}));
     // The clipboard is only available to a focused page.
     b.call(
         Some(s),
@@ -369,17 +375,8 @@ fn the_status_follows_the_readers_clock_on_a_page_opened_from_disk() {
     let html = f.read("output/t/v/candidates/index.html");
     assert!(html.contains(">未开始</span>"), "{html:.2000}");
     let mut b = Browser::start();
-    let target = b.call(None, "Target.createTarget", json!({"url": "about:blank"}));
-    let session = b.call(
-        None,
-        "Target.attachToTarget",
-        json!({"targetId": target["targetId"], "flatten": true}),
-    )["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let session = b.new_page();
     let s = session.as_str();
-    b.call(Some(s), "Page.enable", json!({}));
     let url = format!("file://{}", page.display());
     b.call(Some(s), "Page.navigate", json!({"url": url}));
     b.wait_event("Page.loadEventFired");
