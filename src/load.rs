@@ -176,7 +176,7 @@ pub fn load_scanned(
     }
     let scanned = match scanned {
         Some(s) => s,
-        None => scan(root, std::time::SystemTime::now(), diags)?,
+        None => scan(root, None, diags)?,
     };
     let dirs = scanned.dirs;
     let len_in = |dir: &str, name: &str| dirs.get(dir).and_then(|d| d.len_of(name));
@@ -242,17 +242,22 @@ pub fn load_scanned(
 }
 
 /// Walk the content folder once; links that leave it are refused. Folders are read in
-/// parallel (a province has 70,000 of them). Every entry is stamped for the build memo as
-/// it is listed (hidden ones and folders the loader skips too); `started` is when the build
-/// began. `None` when there is no content folder to walk.
-pub fn scan(root: &Path, started: std::time::SystemTime, diags: &Diagnostics) -> Option<Scanned> {
+/// parallel (a province has 70,000 of them). With `stamp_for` (when the build began), every
+/// entry is also stamped for the build memo as it is listed (hidden ones and folders the
+/// loader skips too); `serve`, which keeps no memo, skips that. `None` when there is no
+/// content folder to walk.
+pub fn scan(
+    root: &Path,
+    stamp_for: Option<std::time::SystemTime>,
+    diags: &Diagnostics,
+) -> Option<Scanned> {
     let content = root.join("content");
     let content_canon = content.canonicalize().ok()?;
     if !content_canon.is_dir() {
         return None;
     }
     let t0 = std::time::Instant::now();
-    let cutoff = crate::memo::cutoff(started);
+    let cutoff = stamp_for.map(crate::memo::cutoff);
     let (dirs, stamps) = scan_dir(&content, "", &content_canon, cutoff, diags);
     crate::progress::timing("scan", t0);
     Some(Scanned {
@@ -262,12 +267,12 @@ pub fn scan(root: &Path, started: std::time::SystemTime, diags: &Diagnostics) ->
 }
 
 /// `rel` (relative to `content`, `""` for itself) and every folder below it, with the
-/// stamps of everything in them.
+/// stamps of everything in them when there is a memo `cutoff`.
 fn scan_dir(
     content: &Path,
     rel_dir: &str,
     content_canon: &Path,
-    cutoff: std::time::SystemTime,
+    cutoff: Option<std::time::SystemTime>,
     diags: &Diagnostics,
 ) -> (Vec<(String, Dir)>, crate::memo::Stamps) {
     let abs = if rel_dir.is_empty() {
@@ -307,11 +312,18 @@ fn scan_dir(
         };
         let name = e.file_name().to_string_lossy().into_owned();
         let relp = join(rel_dir, &name);
+        let hidden = name.starts_with('.') || name.starts_with('_');
+        let Some(cutoff) = cutoff else {
+            if !hidden {
+                listed.push((name, relp, e, None));
+            }
+            continue;
+        };
         let meta = e.metadata().ok();
         let p = e.path();
         let into = crate::memo::stamp_entry(&p, &relp, meta.as_ref(), cutoff, &mut stamps);
         let is_link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
-        if name.starts_with('.') || name.starts_with('_') {
+        if hidden {
             // Links to folders are stamped, not followed (they could loop).
             if into.is_some() && !is_link {
                 hidden_dirs.push((p, relp));
@@ -377,7 +389,7 @@ fn scan_dir(
         || {
             hidden_dirs
                 .into_par_iter()
-                .map(|(p, r)| crate::memo::walk_below(p, r, cutoff))
+                .filter_map(|(p, r)| cutoff.map(|c| crate::memo::walk_below(p, r, c)))
                 .collect()
         },
     );

@@ -50,22 +50,24 @@ impl Rebuilder {
         }
     }
 
-    /// The whole site in memory (pages and WeChat exports; posters come separately, see
-    /// [`Rebuilder::posters`]), or the diagnostics that stopped it.
+    /// The web pages in memory (posters and WeChat exports come separately, see
+    /// [`Rebuilder::slow_outputs`]), or the diagnostics that stopped it.
     pub fn rebuild(&self) -> (Option<Files>, Vec<Diagnostic>) {
         self.run(pipeline::Targets {
             site: true,
             posters: false,
-            wechat: true,
+            wechat: false,
         })
     }
 
-    /// The posters alone: slower, so `serve` adds them after the pages are up.
-    pub fn posters(&self) -> (Option<Files>, Vec<Diagnostic>) {
+    /// Posters and WeChat exports: far slower per notice than a page (Typst; CSS inlining
+    /// and sanitising), so `serve` adds them after the pages are up. An edited notice is on
+    /// screen within the page rebuild, not after every export of the county is redone.
+    pub fn slow_outputs(&self) -> (Option<Files>, Vec<Diagnostic>) {
         self.run(pipeline::Targets {
             site: false,
             posters: true,
-            wechat: false,
+            wechat: true,
         })
     }
 
@@ -186,8 +188,13 @@ fn print_report(diags: &[Diagnostic], ok: bool, ms: u128) {
     }
 }
 
-/// The poster pass: Typst is slower than the pages, so posters are made on their own thread
-/// after the pages are served. Requests that pile up while it works become one pass.
+/// Whether a served file comes from the pages pass (the rest come from the slow pass).
+fn from_pages(path: &str) -> bool {
+    crate::render::Target::of(path) == crate::render::Target::Site
+}
+
+/// The slow pass (posters, WeChat exports), on its own thread after the pages are served.
+/// Requests that pile up while it works become one pass.
 fn poster_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::Sender<()> {
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::spawn(move || {
@@ -197,15 +204,15 @@ fn poster_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
             let (posters, diags) = match &pool {
-                Some(p) => p.install(|| rebuilder.posters()),
-                None => rebuilder.posters(),
+                Some(p) => p.install(|| rebuilder.slow_outputs()),
+                None => rebuilder.slow_outputs(),
             };
             match posters {
                 Some(p) => {
                     let mut st = state.write().unwrap_or_else(|e| e.into_inner());
-                    st.files.retain(|k, _| !k.ends_with(".pdf"));
+                    st.files.retain(|k, _| from_pages(k));
                     for (k, v) in p {
-                        if k.ends_with(".pdf") {
+                        if !from_pages(&k) {
                             st.files.insert(k, v);
                         }
                     }
@@ -230,9 +237,9 @@ fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> b
         let mut st = state.write().unwrap_or_else(|e| e.into_inner());
         match files {
             Some(mut f) => {
-                // Keep the current posters until the poster pass replaces them.
+                // Keep the current posters and exports until the slow pass replaces them.
                 for (k, v) in &st.files {
-                    if k.ends_with(".pdf") && !f.contains_key(k) {
+                    if !from_pages(k) && !f.contains_key(k) {
                         f.insert(k.clone(), v.clone());
                     }
                 }
