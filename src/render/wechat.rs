@@ -534,11 +534,17 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// JSON safe inside `<script type="application/json">`.
 fn script_json(v: &serde_json::Value) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let json = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Characters of a part as WeChat counts them for the 20,000 limit: inlined image data
@@ -571,45 +577,63 @@ fn without_images(html: &str) -> String {
 
 /// Text of a fragment, one line per block (the `text/plain` clipboard flavour).
 pub fn plain_text(html: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(i) = rest.find('<') {
-        out.push_str(&decode(&rest[..i]));
+        decode_into(&mut out, &rest[..i]);
         let tail = &rest[i..];
         let end = tag_end(tail).unwrap_or(tail.len());
         let tag = &tail[..end];
-        let name: String = tag
-            .trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let after = tag.trim_start_matches(['<', '/']);
+        let name = &after[..after
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(after.len())];
         if matches!(
-            name.as_str(),
+            name,
             "p" | "br" | "h1" | "h2" | "h3" | "h4" | "tr" | "section" | "blockquote" | "hr"
         ) && !out.ends_with('\n')
             && !out.is_empty()
         {
             out.push('\n');
         }
-        if matches!(name.as_str(), "td" | "th") && tag.starts_with("</") {
+        if matches!(name, "td" | "th") && tag.starts_with("</") {
             out.push('\t');
         }
         rest = &tail[end..];
     }
-    out.push_str(&decode(rest));
-    out.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    decode_into(&mut out, rest);
+    let mut text = String::with_capacity(out.len());
+    for line in out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+    }
+    text
 }
 
-fn decode(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
+/// Append `s` to `out` with the entities the sanitiser writes decoded (`&amp;` last, so
+/// `&amp;lt;` stays `&lt;`).
+fn decode_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (with, len) = [
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&nbsp;", "\u{a0}"),
+            ("&amp;", "&"),
+        ]
+        .iter()
+        .find(|(e, _)| tail.starts_with(e))
+        .map_or(("&", 1), |(e, c)| (*c, e.len()));
+        out.push_str(with);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
 }
 
 /// Length of the tag at the start of `s` (which starts with `<`), honouring quoted values.
@@ -796,6 +820,33 @@ mod tests {
                 "t"
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// The one-pass decoding gives what decoding entity by entity (`&amp;` last) gives.
+        #[test]
+        fn decoding_matches_replacing_entity_by_entity(
+            s in "(&|&amp;|&lt;|&gt;|&quot;|&nbsp;|amp;|lt;|[a-z;<>公 ]){0,30}"
+        ) {
+            let replaced = s
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&nbsp;", "\u{a0}")
+                .replace("&amp;", "&");
+            let mut ours = String::new();
+            decode_into(&mut ours, &s);
+            proptest::prop_assert_eq!(ours, replaced);
+        }
+
+        #[test]
+        fn script_json_never_closes_the_script(s in "[a-z<>&/公 \"]{0,40}") {
+            let v = serde_json::json!({ "html": s });
+            let out = script_json(&v);
+            proptest::prop_assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
+            let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+            proptest::prop_assert_eq!(back, v);
+        }
     }
 
     #[test]

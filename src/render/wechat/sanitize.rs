@@ -207,22 +207,12 @@ pub fn filter_style(style: &str) -> String {
         let lower = value.to_ascii_lowercase();
         if value.is_empty()
             || !PROPERTIES.contains(&prop.as_str())
-            || [
-                "var(",
-                "!",
-                "url(",
-                "expression",
-                "javascript",
-                "/*",
-                "\\",
-                "@",
-                "<",
-                ">",
-                "\"",
-                "'",
-            ]
-            .iter()
-            .any(|bad| lower.contains(bad))
+            || lower
+                .bytes()
+                .any(|b| matches!(b, b'!' | b'\\' | b'@' | b'<' | b'>' | b'"' | b'\''))
+            || ["var(", "url(", "expression", "javascript", "/*"]
+                .iter()
+                .any(|bad| lower.contains(bad))
         {
             continue;
         }
@@ -236,7 +226,7 @@ pub fn filter_style(style: &str) -> String {
         };
         let d = format!("{prop}:{value}");
         // Later declarations win in CSS: keep the last one of each property.
-        out.retain(|o| !o.starts_with(&format!("{prop}:")));
+        out.retain(|o| !(o.starts_with(prop.as_str()) && o[prop.len()..].starts_with(':')));
         out.push(d);
     }
     out.join(";")
