@@ -1,6 +1,7 @@
 //! A folder of finished artefacts by key, outside the output folder (which is rebuilt every
-//! time): poster PDFs, resized WeChat photos. Writes go through a temporary file and a rename,
-//! so a reader never sees half a file, even with several builds at once.
+//! time): poster PDFs, resized WeChat photos, records of finished WeChat exports. Writes go
+//! through a temporary file and a rename, so a reader never sees half a file, even with
+//! several builds at once.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,11 @@ impl DiskCache {
             return None;
         }
         std::fs::read(self.dir.join(format!("{key}.{}", self.ext))).ok()
+    }
+
+    /// Whether an entry for `key` is there (without reading it).
+    pub fn contains(&self, key: &str) -> bool {
+        self.enabled && self.dir.join(format!("{key}.{}", self.ext)).is_file()
     }
 
     pub fn put(&self, key: &str, bytes: &[u8]) {
@@ -50,9 +56,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = DiskCache::new(dir.path(), "t", "bin", true);
         assert_eq!(c.get("k"), None);
+        assert!(!c.contains("k"));
         c.put("k", b"abc");
+        assert!(c.contains("k"));
         assert_eq!(c.get("k").as_deref(), Some(&b"abc"[..]));
         let off = DiskCache::new(dir.path(), "t", "bin", false);
         assert_eq!(off.get("k"), None);
+        assert!(!off.contains("k"));
     }
 }

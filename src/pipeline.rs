@@ -146,6 +146,9 @@ impl Sink for Counted<'_> {
         }
         kept
     }
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        self.inner.previous(path)
+    }
 }
 
 /// Load, validate and render the chosen targets into `sink`. `false` when there were

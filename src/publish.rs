@@ -537,4 +537,13 @@ impl crate::render::Sink for Writer {
             false
         }
     }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        let old = self.old.get(path)?;
+        if !self.intact(path, old) {
+            return None;
+        }
+        let bytes = std::fs::read(self.output.join(path)).ok()?;
+        (xxhash_rust::xxh3::xxh3_128(&bytes) == old.hash).then_some(bytes)
+    }
 }

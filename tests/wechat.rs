@@ -505,3 +505,133 @@ fn snapshots_of_representative_exports() {
         f.read("output/t/v/candidates/draft.json")
     );
 }
+
+/// The files of every export and of the township listing, by path under the output folder.
+fn exports_in(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.starts_with("wechat") || name == "draft.json"
+        })
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Rebuilds keep the exports whose inputs did not change (a record of each is kept in
+/// `.gongshi-cache/wechat/`) and make again those whose notice or images changed — a photo
+/// replaced under the same name — with the same result as a build from nothing; an
+/// export's warnings are reported on every build.
+#[test]
+fn rebuilt_exports_are_those_whose_notice_or_images_changed() {
+    let f = common::Fixture::new();
+    f.write_bytes(
+        "content/t/v/photos/wang.png",
+        &photo_bytes(64, 48, image::ImageFormat::Png),
+    );
+    f.edit(
+        "content/t/v/candidates.md",
+        "current_role: 村委会主任, post: 主任}",
+        "current_role: 村委会主任, post: 主任, photo: photos/wang.png}",
+    );
+    // One paragraph too long for one article: warned about on every build.
+    let voters = f.read("content/t/v/voters.md");
+    f.write(
+        "content/t/v/voters.md",
+        &format!("{voters}\n{}\n", "选民名单张贴期间欢迎监督。".repeat(1800)),
+    );
+    let only = ["build", "--only", "site,wechat"];
+    let records = || {
+        std::fs::read_dir(f.path(".gongshi-cache/wechat"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".json")
+            })
+            .count()
+    };
+    let too_long = "超过公众号的限制";
+
+    let run = f.run(&only);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(too_long), "{}", run.stderr);
+    assert_eq!(records(), 3, "one record per export");
+    let frag = "output/t/v/candidates/wechat.fragment.html";
+    let first = f.read(frag);
+    assert_eq!(inlined_images(&first).len(), 1);
+
+    // The audit notice is edited: only its export is made again; the others are kept,
+    // and the voters notice's warning is still reported.
+    f.edit(
+        "content/t/v/audit.md",
+        "posted: {from: 2026-11-10, to: 2026-11-24}",
+        "posted: {from: 2026-11-10, to: 2026-11-24}\nrevisions: [{on: 2026-11-22, note: 补充审计说明}]",
+    );
+    let audit = f.read("content/t/v/audit.md");
+    f.write(
+        "content/t/v/audit.md",
+        &format!("{audit}审计组已完成复核。\n"),
+    );
+    let run = f.run(&only);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(too_long), "{}", run.stderr);
+    assert_eq!(records(), 4, "a new record for the edited export only");
+    assert!(
+        f.read("output/t/v/audit/wechat.fragment.html")
+            .contains("审计组已完成复核")
+    );
+    assert!(
+        f.read(frag) == first,
+        "an export with unchanged inputs changed"
+    );
+    let listing = f.read("output/t/wechat.html");
+    assert!(listing.contains("审计组已完成复核"));
+    assert!(
+        listing.contains("王建国"),
+        "kept exports stay on the listing"
+    );
+
+    // The photo replaced under the same name: the notice text is the same, the export is not.
+    f.write_bytes(
+        "content/t/v/photos/wang.png",
+        &photo_bytes(80, 60, image::ImageFormat::Png),
+    );
+    let run = f.run(&only);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let again = f.read(frag);
+    assert!(
+        again != first,
+        "the replaced photo did not reach the export"
+    );
+    let images = inlined_images(&again);
+    assert_eq!(images.len(), 1);
+    assert_eq!((images[0].width(), images[0].height()), (80, 60));
+
+    // Everything equals a build from nothing into a new folder.
+    let fresh = f.path("fresh");
+    let run = f.run(&[
+        "build",
+        "--only",
+        "site,wechat",
+        "--output",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (kept, clean) = (exports_in(&f.path("output")), exports_in(&fresh));
+    assert_eq!(kept.len(), clean.len());
+    for (path, bytes) in &clean {
+        assert!(
+            kept.get(path) == Some(bytes),
+            "{path} differs from a build from nothing"
+        );
+    }
+}

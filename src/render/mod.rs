@@ -49,6 +49,11 @@ pub trait Sink: Sync {
     fn reuse(&self, _path: &str, _key: &blake3::Hash) -> bool {
         false
     }
+    /// The bytes of the previous build's file at `path`, if it is still as that build
+    /// wrote it.
+    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// A sink that keeps everything in memory (`serve`, tests).

@@ -278,7 +278,7 @@ impl PageMemo {
 /// Everything site-wide a page depends on: site.yaml, the rules, the theme, the day.
 /// Keys are built from finished hashes, not by cloning a hasher: a blake3 hasher is 2 KB of
 /// state, and a province builds 80,000 keys.
-fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hash {
+pub(crate) fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(site.source_hash.as_bytes());
     h.update(site.cfg.base_url.as_deref().unwrap_or("").as_bytes());
@@ -292,7 +292,7 @@ fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hash {
 }
 
 /// A hasher started with `env` and the area chain and the village.
-fn village_env(env: &blake3::Hash, areas: &[&Area], v: &Village) -> blake3::Hasher {
+pub(crate) fn village_env(env: &blake3::Hash, areas: &[&Area], v: &Village) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     h.update(env.as_bytes());
     for a in areas {

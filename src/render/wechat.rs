@@ -17,14 +17,14 @@ pub mod sanitize;
 
 use jiff::civil;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 use super::Sink;
 use super::site::{Page, Placed, area_url, placed};
 use super::view::{NoticeCtx, NoticeView, notice_view};
 use crate::cache::DiskCache;
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
 use crate::theme::Theme;
 
@@ -61,7 +61,7 @@ struct PhotoOut {
     src: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Deserialize, Clone)]
 struct PartOut {
     no: usize,
     /// Key of the copy button (unique on the page).
@@ -74,7 +74,7 @@ struct PartOut {
     bytes: usize,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Deserialize, Clone)]
 struct ExportOut {
     title: String,
     kind_zh: String,
@@ -227,23 +227,82 @@ pub fn render(
             )),
         }
     }
+    let env = super::site::site_env(site, theme, today);
+    let salt = crate::publish::program_salt();
+    let kept = DiskCache::new(root, "wechat", "json", true);
+    // Make an export, put its files, and keep a record of it for the next build.
+    let make = |p: &Placed<'_>, key: &blake3::Hash| -> ExportOut {
+        let local = Diagnostics::new();
+        let (pages, mut export, images) =
+            export_notice(&r, site, p, &content, base_url.as_deref(), today, &local);
+        let found = local.into_sorted();
+        let files: Vec<String> = pages.iter().map(|pg| pg.path.clone()).collect();
+        for page in pages {
+            sink.put(page, Some(*key));
+        }
+        for part in &mut export.parts {
+            part.html.clear(); // not shown on the listing, only copied
+        }
+        let hex = key.to_hex();
+        if !found.iter().any(|d| d.is_error()) && !kept.contains(&hex) {
+            let mut listed = export.clone();
+            for part in &mut listed.parts {
+                part.json.clear(); // read back from the fragment when needed
+            }
+            let entry = Kept {
+                export: listed,
+                files,
+                warnings: found.clone(),
+                images,
+            };
+            if let Ok(json) = serde_json::to_vec(&entry) {
+                kept.put(&hex, &json);
+            }
+        }
+        for d in found {
+            diags.push(d);
+        }
+        export
+    };
     for (apath, name, members) in groups {
-        let results: Vec<ExportOut> = members
+        let keys: Vec<blake3::Hash> = members.iter().map(|p| export_key(&env, &salt, p)).collect();
+        // An export whose inputs are all as last time keeps last time's files; only the
+        // township listing needs its text again, and only if the listing changes.
+        // `(kept, export)`: `kept` when it was not made again.
+        let mut results: Vec<(bool, ExportOut)> = members
             .par_iter()
-            .map(|p| {
-                let (pages, mut export) =
-                    export_notice(&r, site, p, &content, base_url.as_deref(), today, diags);
-                for page in pages {
-                    sink.put(page, None);
-                }
-                for part in &mut export.parts {
-                    part.html.clear(); // not shown on the listing, only copied
-                }
-                export
+            .zip(&keys)
+            .map(|(p, key)| match reuse(&kept, key, sink, diags) {
+                Some(e) => (true, e),
+                None => (false, make(p, key)),
             })
             .collect();
+        let listing_key = {
+            let mut h = blake3::Hasher::new();
+            h.update(env.as_bytes());
+            h.update(salt.as_bytes());
+            h.update(apath.as_bytes());
+            h.update(name.as_bytes());
+            for k in &keys {
+                h.update(k.as_bytes());
+            }
+            h.finalize()
+        };
+        let listing_path = format!("{apath}wechat.html");
+        if results.iter().all(|(k, _)| *k) && sink.reuse(&listing_path, &listing_key) {
+            continue;
+        }
+        // The listing carries every export's text: read the kept ones back.
+        results
+            .par_iter_mut()
+            .zip(members.par_iter().zip(&keys))
+            .for_each(|((was_kept, e), (p, key))| {
+                if *was_kept && !fill_from_previous(e, &p.path, sink) {
+                    *e = make(p, key);
+                }
+            });
         let mut villages: Vec<VillageGroup> = Vec::new();
-        for (p, export) in members.iter().zip(results) {
+        for (p, (_, export)) in members.iter().zip(results) {
             let village = p.village.name().to_string();
             match villages.last_mut() {
                 Some(g) if g.name == village => g.exports.push(export),
@@ -272,14 +331,77 @@ pub fn render(
         if let Some(html) = r.render("township.html", &c, diags) {
             sink.put(
                 Page {
-                    path: format!("{apath}wechat.html"),
+                    path: listing_path,
                     bytes: html.into_bytes(),
                 },
-                None,
+                Some(listing_key),
             );
         }
     }
     Some(())
+}
+
+/// What a later build needs to use an export again without making it: its entry on the
+/// township listing (without the text), its files, its warnings, and the images it looked at.
+#[derive(Serialize, Deserialize)]
+struct Kept {
+    export: ExportOut,
+    files: Vec<String>,
+    warnings: Vec<Diagnostic>,
+    images: Vec<body::ImageDep>,
+}
+
+/// Everything an export is made from: the site, theme and date (`site_env`), the notice's
+/// areas and village, the notice's own text, and this program.
+fn export_key(env: &blake3::Hash, salt: &blake3::Hash, p: &Placed<'_>) -> blake3::Hash {
+    let mut h = super::site::village_env(env, &p.areas, p.village);
+    h.update(b"wechat");
+    h.update(salt.as_bytes());
+    h.update(p.notice.slug.as_bytes());
+    h.update(p.notice.hash.as_bytes());
+    h.finalize()
+}
+
+/// The export made from `key` last time, if its images are unchanged and all its files are
+/// still in the output as written (they are then kept); its warnings are reported again.
+fn reuse(
+    kept: &DiskCache,
+    key: &blake3::Hash,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) -> Option<ExportOut> {
+    let bytes = kept.get(&key.to_hex())?;
+    let entry: Kept = serde_json::from_slice(&bytes).ok()?;
+    if !entry.images.iter().all(body::ImageDep::holds) {
+        return None;
+    }
+    // `all` stops at the first file that cannot be kept; the export is then made again and
+    // every file put anew.
+    if !entry.files.iter().all(|f| sink.reuse(f, key)) {
+        return None;
+    }
+    for d in entry.warnings {
+        diags.push(d);
+    }
+    Some(entry.export)
+}
+
+/// Put the text of each part of a kept export back (for the listing's copy buttons) from
+/// the previous build's fragment files. `false` if one cannot be read.
+fn fill_from_previous(e: &mut ExportOut, path: &str, sink: &dyn Sink) -> bool {
+    e.parts.iter_mut().all(|part| {
+        let Some(html) = sink
+            .previous(&format!("{path}{}", part.file))
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            return false;
+        };
+        part.json = script_json(&serde_json::json!({
+            "html": html,
+            "text": plain_text(&html),
+        }));
+        true
+    })
 }
 
 fn export_notice(
@@ -290,7 +412,7 @@ fn export_notice(
     base_url: Option<&str>,
     today: civil::Date,
     diags: &Diagnostics,
-) -> (Vec<Page>, ExportOut) {
+) -> (Vec<Page>, ExportOut, Vec<body::ImageDep>) {
     let ctx = NoticeCtx {
         site,
         areas: &p.areas,
@@ -378,7 +500,7 @@ fn export_notice(
         notes: images.notes.clone(),
     };
     let Some(article) = r.render("article.html", &c, diags) else {
-        return (pages, export);
+        return (pages, export, images.deps);
     };
     // Template control lines leave blank lines behind: drop them.
     let article: String = article
@@ -487,7 +609,7 @@ fn export_notice(
         "{}wechat.html",
         p.path.strip_prefix(&apath).unwrap_or(&p.path)
     );
-    (pages, export)
+    (pages, export, images.deps)
 }
 
 fn period(v: &NoticeView) -> String {

@@ -42,6 +42,45 @@ pub struct Images<'a> {
     pub notes: Vec<String>,
     /// Where resized photos are kept between builds.
     pub cache: Option<&'a DiskCache>,
+    /// Every image file looked for, with what it was when looked at ([`fingerprint`]): an
+    /// export made from them can be used again while all still match.
+    pub deps: Vec<ImageDep>,
+}
+
+/// An image file an export looked for: `base.join(rel)` and its [`fingerprint`] then.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImageDep {
+    pub base: std::path::PathBuf,
+    pub rel: String,
+    pub fingerprint: String,
+}
+
+impl ImageDep {
+    /// The file is still what it was.
+    pub fn holds(&self) -> bool {
+        fingerprint(&self.base, &self.rel) == self.fingerprint
+    }
+}
+
+/// What decides how an image inlines: whether it is a file inside `base`, and its bytes
+/// (their blake3) or, above the size limit, its size.
+pub fn fingerprint(base: &Path, rel: &str) -> String {
+    let path = base.join(rel);
+    let inside = matches!(
+        (path.canonicalize(), base.canonicalize()),
+        (Ok(p), Ok(b)) if p.starts_with(&b) && p.is_file()
+    );
+    if !inside {
+        return "absent".into();
+    }
+    match std::fs::metadata(&path) {
+        Err(_) => "absent".into(),
+        Ok(m) if m.len() > photo::MAX_SOURCE_BYTES => format!("large {}", m.len()),
+        Ok(_) => match std::fs::read(&path) {
+            Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
+            Err(_) => "unreadable".into(),
+        },
+    }
 }
 
 impl Images<'_> {
@@ -65,6 +104,12 @@ impl Images<'_> {
         {
             return None;
         }
+        // Before the file is read: if it changes meanwhile, the next build sees the change.
+        self.deps.push(ImageDep {
+            base: base.to_path_buf(),
+            rel: rel.to_string(),
+            fingerprint: fingerprint(base, rel),
+        });
         let path = base.join(rel);
         let inside = matches!(
             (path.canonicalize(), base.canonicalize()),
