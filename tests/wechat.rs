@@ -615,6 +615,15 @@ fn rebuilt_exports_are_those_whose_notice_or_images_changed() {
     let images = inlined_images(&again);
     assert_eq!(images.len(), 1);
     assert_eq!((images[0].width(), images[0].height()), (80, 60));
+    // Its record now holds the new photo, so that the next build can keep it again.
+    let photo = blake3::hash(&std::fs::read(f.path("content/t/v/photos/wang.png")).unwrap());
+    let with_photo: Vec<String> = std::fs::read_dir(f.path(".gongshi-cache/wechat"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .filter(|r| r.contains("photos/wang.png"))
+        .collect();
+    assert_eq!(with_photo.len(), 1, "one record for the candidates export");
+    assert!(with_photo[0].contains(photo.to_hex().as_str()));
 
     // Everything equals a build from nothing into a new folder.
     let fresh = f.path("fresh");

@@ -230,8 +230,8 @@ pub fn render(
     let env = super::site::site_env(site, theme, today);
     let salt = crate::publish::program_salt();
     let kept = DiskCache::new(root, "wechat", "json", true);
-    // Make an export, put its files, and keep a record of it for the next build.
-    let make = |p: &Placed<'_>, key: &blake3::Hash| -> ExportOut {
+    // Make an export, put its files, and (`record`) keep a record of it for the next build.
+    let make = |p: &Placed<'_>, key: &blake3::Hash, record: bool| -> ExportOut {
         let local = Diagnostics::new();
         let (pages, mut export, images) =
             export_notice(&r, site, p, &content, base_url.as_deref(), today, &local);
@@ -244,7 +244,7 @@ pub fn render(
             part.html.clear(); // not shown on the listing, only copied
         }
         let hex = key.to_hex();
-        if !found.iter().any(|d| d.is_error()) && !kept.contains(&hex) {
+        if record && !found.iter().any(|d| d.is_error()) {
             let mut listed = export.clone();
             for part in &mut listed.parts {
                 part.json.clear(); // read back from the fragment when needed
@@ -273,8 +273,9 @@ pub fn render(
             .par_iter()
             .zip(&keys)
             .map(|(p, key)| match reuse(&kept, key, sink, diags) {
-                Some(e) => (true, e),
-                None => (false, make(p, key)),
+                Found::Kept(e) => (true, e),
+                Found::Current => (false, make(p, key, false)),
+                Found::Stale => (false, make(p, key, true)),
             })
             .collect();
         let listing_key = {
@@ -298,7 +299,7 @@ pub fn render(
             .zip(members.par_iter().zip(&keys))
             .for_each(|((was_kept, e), (p, key))| {
                 if *was_kept && !fill_from_previous(e, &p.path, sink) {
-                    *e = make(p, key);
+                    *e = make(p, key, false);
                 }
             });
         let mut villages: Vec<VillageGroup> = Vec::new();
@@ -362,28 +363,39 @@ fn export_key(env: &blake3::Hash, salt: &blake3::Hash, p: &Placed<'_>) -> blake3
     h.finalize()
 }
 
+/// What the record of an export says about making it again.
+enum Found {
+    /// Its files are kept from the previous build (its warnings are reported again).
+    Kept(ExportOut),
+    /// It must be made again, and the record still describes what it will be (the files
+    /// were changed by hand, or the sink keeps nothing, as under `serve`).
+    Current,
+    /// It must be made again and recorded anew: no record, an unreadable one, or images
+    /// that changed.
+    Stale,
+}
+
 /// The export made from `key` last time, if its images are unchanged and all its files are
-/// still in the output as written (they are then kept); its warnings are reported again.
-fn reuse(
-    kept: &DiskCache,
-    key: &blake3::Hash,
-    sink: &dyn Sink,
-    diags: &Diagnostics,
-) -> Option<ExportOut> {
-    let bytes = kept.get(&key.to_hex())?;
-    let entry: Kept = serde_json::from_slice(&bytes).ok()?;
+/// still in the output as written (they are then kept).
+fn reuse(kept: &DiskCache, key: &blake3::Hash, sink: &dyn Sink, diags: &Diagnostics) -> Found {
+    let Some(entry) = kept
+        .get(&key.to_hex())
+        .and_then(|b| serde_json::from_slice::<Kept>(&b).ok())
+    else {
+        return Found::Stale;
+    };
     if !entry.images.iter().all(body::ImageDep::holds) {
-        return None;
+        return Found::Stale;
     }
     // `all` stops at the first file that cannot be kept; the export is then made again and
     // every file put anew.
     if !entry.files.iter().all(|f| sink.reuse(f, key)) {
-        return None;
+        return Found::Current;
     }
     for d in entry.warnings {
         diags.push(d);
     }
-    Some(entry.export)
+    Found::Kept(entry.export)
 }
 
 /// Put the text of each part of a kept export back (for the listing's copy buttons) from
