@@ -127,6 +127,11 @@ fn incremental_equals_clean_across_edits() {
         let (files, diags) = inc.rebuild();
         let files = files.unwrap_or_else(|| panic!("{name}: {diags:?}"));
         same(&files, &clean(&f), name);
+        // The slow pass (posters, WeChat exports) too.
+        let (slow, diags) = inc.slow_outputs();
+        let slow = slow.unwrap_or_else(|| panic!("{name}: {diags:?}"));
+        let (clean_slow, _) = Rebuilder::new(f.root(), today()).slow_outputs();
+        same(&slow, &clean_slow.expect("clean slow pass"), name);
     }
     // Break a file: the rebuild fails with its diagnostic; fixing it restores equality.
     let good = f.read("content/t/v/voters.md");
@@ -248,6 +253,12 @@ fn the_server_rebuilds_and_reports_errors_in_pages() {
         "第一次修改：选民名单已在",
     );
     wait_for("t/v/voters/", &|b| b.contains("第一次修改"), "a plain save");
+    // The WeChat export follows the page.
+    wait_for(
+        "t/v/voters/wechat.fragment.html",
+        &|b| b.contains("第一次修改"),
+        "the WeChat export of the save",
+    );
     // Write a temporary file and rename it over the original, as vim and VS Code do.
     let t = f
         .read("content/t/v/voters.md")
