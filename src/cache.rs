@@ -27,6 +27,11 @@ impl DiskCache {
         std::fs::read(self.dir.join(format!("{key}.{}", self.ext))).ok()
     }
 
+    /// Whether an entry for `key` is there (without reading it).
+    pub fn contains(&self, key: &str) -> bool {
+        self.enabled && self.dir.join(format!("{key}.{}", self.ext)).is_file()
+    }
+
     pub fn put(&self, key: &str, bytes: &[u8]) {
         if !self.enabled {
             return;
@@ -51,9 +56,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = DiskCache::new(dir.path(), "t", "bin", true);
         assert_eq!(c.get("k"), None);
+        assert!(!c.contains("k"));
         c.put("k", b"abc");
+        assert!(c.contains("k"));
         assert_eq!(c.get("k").as_deref(), Some(&b"abc"[..]));
         let off = DiskCache::new(dir.path(), "t", "bin", false);
         assert_eq!(off.get("k"), None);
+        assert!(!off.contains("k"));
     }
 }

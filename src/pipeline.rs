@@ -149,6 +149,9 @@ impl Sink for Counted<'_> {
     fn previous(&self, path: &str) -> Option<Vec<u8>> {
         self.inner.previous(path)
     }
+    fn keeps_previous(&self) -> bool {
+        self.inner.keeps_previous()
+    }
 }
 
 /// Load, validate and render the chosen targets into `sink`. `false` when there were

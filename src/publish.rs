@@ -538,6 +538,10 @@ impl crate::render::Sink for Writer {
         }
     }
 
+    fn keeps_previous(&self) -> bool {
+        self.in_place
+    }
+
     fn previous(&self, path: &str) -> Option<Vec<u8>> {
         let old = self.old.get(path)?;
         if !self.intact(path, old) {

@@ -54,6 +54,11 @@ pub trait Sink: Sync {
     fn previous(&self, _path: &str) -> Option<Vec<u8>> {
         None
     }
+    /// Whether [`Sink::reuse`] can ever keep a file (there is a previous build to keep
+    /// from), so that looking for what to keep is worth its cost.
+    fn keeps_previous(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps everything in memory (`serve`, tests).

@@ -230,6 +230,7 @@ pub fn render(
     let env = super::site::site_env(site, theme, today);
     let salt = crate::publish::program_salt();
     let kept = DiskCache::new(root, "wechat", "json", true);
+    let keeps = sink.keeps_previous();
     // Make an export, put its files, and (`record`) keep a record of it for the next build.
     let make = |p: &Placed<'_>, key: &blake3::Hash, record: bool| -> ExportOut {
         let local = Diagnostics::new();
@@ -272,10 +273,17 @@ pub fn render(
         let mut results: Vec<(bool, ExportOut)> = members
             .par_iter()
             .zip(&keys)
-            .map(|(p, key)| match reuse(&kept, key, sink, diags) {
-                Found::Kept(e) => (true, e),
-                Found::Current => (false, make(p, key, false)),
-                Found::Stale => (false, make(p, key, true)),
+            .map(|(p, key)| {
+                // With nothing to keep from (`serve`, a new output folder), records are only
+                // written, where missing: reading them and hashing images would be wasted.
+                if !keeps {
+                    return (false, make(p, key, !kept.contains(&key.to_hex())));
+                }
+                match reuse(&kept, key, sink, diags) {
+                    Found::Kept(e) => (true, e),
+                    Found::Current => (false, make(p, key, false)),
+                    Found::Stale => (false, make(p, key, true)),
+                }
             })
             .collect();
         let listing_key = {
@@ -367,8 +375,8 @@ fn export_key(env: &blake3::Hash, salt: &blake3::Hash, p: &Placed<'_>) -> blake3
 enum Found {
     /// Its files are kept from the previous build (its warnings are reported again).
     Kept(ExportOut),
-    /// It must be made again, and the record still describes what it will be (the files
-    /// were changed by hand, or the sink keeps nothing, as under `serve`).
+    /// It must be made again, and the record still describes what it will be (its files
+    /// were changed or removed by hand).
     Current,
     /// It must be made again and recorded anew: no record, an unreadable one, or images
     /// that changed.
