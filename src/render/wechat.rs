@@ -416,10 +416,7 @@ fn fill_from_previous(e: &mut ExportOut, path: &str, sink: &dyn Sink) -> bool {
         else {
             return false;
         };
-        part.json = script_json(&serde_json::json!({
-            "html": html,
-            "text": plain_text(&html),
-        }));
+        part.json = copy_data(&html);
         true
     })
 }
@@ -564,10 +561,7 @@ fn export_notice(
             no: k + 1,
             key: format!("{}", k + 1),
             file: file_of(k),
-            json: script_json(&serde_json::json!({
-                "html": html,
-                "text": plain_text(html),
-            })),
+            json: copy_data(html),
             chars: weight(html),
             bytes: html.len(),
             html: html.clone(),
@@ -675,6 +669,14 @@ pub fn truncate(s: &str, max: usize) -> String {
 }
 
 /// JSON safe inside `<script type="application/json">`.
+/// What a copy button puts on the clipboard: the part as HTML and as plain text.
+fn copy_data(html: &str) -> String {
+    script_json(&serde_json::json!({
+        "html": html,
+        "text": plain_text(html),
+    }))
+}
+
 fn script_json(v: &serde_json::Value) -> String {
     let json = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(json.len() + json.len() / 8);
