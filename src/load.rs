@@ -34,7 +34,7 @@ impl Dir {
 /// entry below `content/` for the build memo (one walk serves both).
 pub struct Scanned {
     dirs: BTreeMap<String, Dir>,
-    pub stamps: crate::memo::Stamps,
+    pub stamps: crate::memo::Digest,
 }
 
 /// Relative path (from the site root) of something under `content/`, with `/` separators.
@@ -274,7 +274,7 @@ fn scan_dir(
     content_canon: &Path,
     cutoff: Option<std::time::SystemTime>,
     diags: &Diagnostics,
-) -> (Vec<(String, Dir)>, crate::memo::Stamps) {
+) -> (Vec<(String, Dir)>, crate::memo::Digest) {
     let abs = if rel_dir.is_empty() {
         content.to_path_buf()
     } else {
@@ -295,7 +295,7 @@ fn scan_dir(
         Err(e) => {
             unreadable(&e);
             crate::memo::unreadable(rel_dir, &mut stamps);
-            return (vec![(rel_dir.to_string(), dir)], stamps);
+            return (vec![(rel_dir.to_string(), dir)], stamps.digest());
         }
     };
     // Hidden folders are not loaded but still stamped: a notice may point into one.
@@ -379,7 +379,7 @@ fn scan_dir(
             dir.lens.push(meta.filter(|m| m.is_file()).map(|m| m.len()));
         }
     }
-    let (below, hidden): (Vec<_>, Vec<crate::memo::Stamps>) = rayon::join(
+    let (below, hidden): (Vec<_>, Vec<(String, crate::memo::Digest)>) = rayon::join(
         || {
             dir.subdirs
                 .par_iter()
@@ -389,22 +389,27 @@ fn scan_dir(
         || {
             hidden_dirs
                 .into_par_iter()
-                .filter_map(|(p, r)| cutoff.map(|c| crate::memo::walk_below(p, r, c)))
+                .filter_map(|(p, r)| {
+                    let d = crate::memo::walk_below(p, r.clone(), cutoff?);
+                    Some((r, d))
+                })
                 .collect()
         },
     );
     let mut out = Vec::with_capacity(1 + below.iter().map(|b| b.0.len()).sum::<usize>());
     out.push((rel_dir.to_string(), dir));
-    for (dirs, st) in below {
+    for (dirs, d) in below {
+        if cutoff.is_some()
+            && let Some((sub, _)) = dirs.first()
+        {
+            stamps.below(sub, d);
+        }
         out.extend(dirs);
-        stamps.entries.extend(st.entries);
-        stamps.recent |= st.recent;
     }
-    for st in hidden {
-        stamps.entries.extend(st.entries);
-        stamps.recent |= st.recent;
+    for (r, d) in hidden {
+        stamps.below(&r, d);
     }
-    (out, stamps)
+    (out, stamps.digest())
 }
 
 fn load_area(

@@ -49,12 +49,72 @@ pub struct Hit {
     pub files: usize,
 }
 
-/// What the walk of one folder tree found: every entry with its stamp, and whether any
-/// changed after the cut-off (see [`inputs`]).
+/// What the walk of one folder found: every entry in it with its stamp, each sub-folder with
+/// the digest of everything below it, and whether any changed after the cut-off (see
+/// [`inputs`]). Folders are digested as the walk leaves them, so a province's 120,000 entries
+/// are never held at once.
 #[derive(Default)]
 pub struct Stamps {
-    pub entries: Vec<(String, Stamp)>,
+    entries: Vec<(String, Stamped)>,
     pub recent: bool,
+}
+
+enum Stamped {
+    Entry(Stamp),
+    /// A walked folder: the digest of what is in it.
+    Below(blake3::Hash),
+}
+
+/// A folder tree in one hash (see [`Stamps::digest`]).
+#[derive(Clone, Copy)]
+pub struct Digest {
+    hash: blake3::Hash,
+    pub recent: bool,
+}
+
+impl Stamps {
+    /// Add the digest of the walked folder `rel` (already stamped as an entry of this one).
+    pub fn below(&mut self, rel: &str, d: Digest) {
+        self.entries.push((rel.to_string(), Stamped::Below(d.hash)));
+        self.recent |= d.recent;
+    }
+
+    /// One hash of the entries, in name order (the order folders are read in varies), each
+    /// with its stamp or the digest below it: any change anywhere below changes it.
+    pub fn digest(mut self) -> Digest {
+        self.entries
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.order().cmp(&b.1.order())));
+        let mut h = blake3::Hasher::new();
+        for (rel, s) in &self.entries {
+            h.update(rel.as_bytes());
+            match s {
+                Stamped::Entry(stamp) => {
+                    h.update(b"\0");
+                    for n in stamp {
+                        h.update(&n.to_le_bytes());
+                    }
+                }
+                Stamped::Below(d) => {
+                    h.update(b"\0/");
+                    h.update(d.as_bytes());
+                }
+            }
+        }
+        Digest {
+            hash: h.finalize(),
+            recent: self.recent,
+        }
+    }
+}
+
+impl Stamped {
+    /// Ties on a name (a folder's stamp and its digest) sort the same way every time.
+    fn order(&self) -> u8 {
+        match self {
+            Stamped::Entry(_) => 0,
+            Stamped::Below(_) => 1,
+        }
+    }
 }
 
 /// The moment before which inputs must have been last changed for a memo to be stored:
@@ -67,9 +127,9 @@ pub fn cutoff(started: SystemTime) -> SystemTime {
 
 /// The inputs of a build with `opts`. `started` is when the build began (before any input
 /// was read): a file changed within two seconds of it makes the result untrusted.
-/// `content` is what the content scan already stamped ([`crate::load::scan`] stamps every
-/// entry it reads the folder of); without it `content/` is walked here.
-pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Stamps>) -> Inputs {
+/// `content` is the digest of what the content scan already stamped ([`crate::load::scan`]
+/// stamps every entry it reads the folder of); without it `content/` is walked here.
+pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Digest>) -> Inputs {
     let mut h = blake3::Hasher::new();
     h.update(b"gongshi-memo\0");
     h.update(crate::publish::program_salt().as_bytes());
@@ -88,24 +148,12 @@ pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Stamps>
     let mut recent = false;
     for top in ["content", "themes"] {
         h.update(top.as_bytes());
-        let walked;
-        let stamps = match content {
-            Some(s) if top == "content" => s,
-            _ => {
-                walked = walk(&opts.root.join(top), cutoff);
-                &walked
-            }
+        let digest = match content {
+            Some(d) if top == "content" => *d,
+            _ => walk(&opts.root.join(top), cutoff),
         };
-        recent |= stamps.recent;
-        let mut sorted: Vec<&(String, Stamp)> = stamps.entries.iter().collect();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (rel, stamp) in sorted {
-            h.update(rel.as_bytes());
-            h.update(b"\0");
-            for n in stamp {
-                h.update(&n.to_le_bytes());
-            }
-        }
+        recent |= digest.recent;
+        h.update(digest.hash.as_bytes());
     }
     if t.posters {
         h.update(&[crate::render::poster::use_system_fonts() as u8]);
@@ -166,7 +214,7 @@ pub fn stamp_entry(
     out: &mut Stamps,
 ) -> Option<std::fs::Metadata> {
     let Some(m) = m else {
-        out.entries.push((r.to_string(), [0; 6]));
+        out.entries.push((r.to_string(), Stamped::Entry([0; 6])));
         return None;
     };
     let (mut s, newest) = stamp(m);
@@ -183,7 +231,7 @@ pub fn stamp_entry(
         if let Ok(tm) = std::fs::metadata(p) {
             let (ts, tnewest) = stamp(&tm);
             out.recent |= tnewest > cutoff;
-            out.entries.push((format!("{r}\0->"), ts));
+            out.entries.push((format!("{r}\0->"), Stamped::Entry(ts)));
             if tm.is_dir() {
                 into = Some(tm);
             }
@@ -191,18 +239,19 @@ pub fn stamp_entry(
     } else if m.is_dir() {
         into = Some(m.clone());
     }
-    out.entries.push((r.to_string(), s));
+    out.entries.push((r.to_string(), Stamped::Entry(s)));
     into
 }
 
 /// The marker of a folder (or entry) that could not be read.
 pub fn unreadable(rel: &str, out: &mut Stamps) {
-    out.entries.push((format!("{rel}\0unreadable"), [0; 6]));
+    out.entries
+        .push((format!("{rel}\0unreadable"), Stamped::Entry([0; 6])));
 }
 
-/// Every entry below `abs` (hidden ones too: the stamps must not depend on what the loader
-/// skips), named from `rel`, in no particular order. Folders are read in parallel.
-pub fn walk_below(abs: PathBuf, rel: String, cutoff: SystemTime) -> Stamps {
+/// The digest of every entry below `abs` (hidden ones too: the stamps must not depend on
+/// what the loader skips), named from `rel`. Folders are read in parallel.
+pub fn walk_below(abs: PathBuf, rel: String, cutoff: SystemTime) -> Digest {
     let mut out = Stamps::default();
     let mut subdirs = Vec::new();
     match std::fs::read_dir(&abs) {
@@ -227,24 +276,27 @@ pub fn walk_below(abs: PathBuf, rel: String, cutoff: SystemTime) -> Stamps {
         }
         Err(_) => unreadable(&rel, &mut out),
     }
-    let below: Vec<Stamps> = subdirs
+    let below: Vec<(String, Digest)> = subdirs
         .into_par_iter()
-        .map(|(p, r)| walk_below(p, r, cutoff))
+        .map(|(p, r)| {
+            let d = walk_below(p, r.clone(), cutoff);
+            (r, d)
+        })
         .collect();
-    for b in below {
-        out.entries.extend(b.entries);
-        out.recent |= b.recent;
+    for (r, d) in below {
+        out.below(&r, d);
     }
-    out
+    out.digest()
 }
 
 /// [`walk_below`] of a whole tree, or a marker that it is absent.
-fn walk(dir: &Path, cutoff: SystemTime) -> Stamps {
+fn walk(dir: &Path, cutoff: SystemTime) -> Digest {
     if !dir.exists() {
-        return Stamps {
-            entries: vec![("\0absent".into(), [0; 6])],
-            recent: false,
-        };
+        let mut absent = Stamps::default();
+        absent
+            .entries
+            .push(("\0absent".into(), Stamped::Entry([0; 6])));
+        return absent.digest();
     }
     walk_below(dir.to_path_buf(), String::new(), cutoff)
 }
@@ -311,5 +363,45 @@ pub fn store(
     let tmp = output.join(format!("{FILE}.{}", std::process::id()));
     if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, output.join(FILE)).is_err() {
         let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamps(entries: &[(&str, u128)], below: &[(&str, Digest)]) -> Stamps {
+        let mut s = Stamps::default();
+        for (name, n) in entries {
+            s.entries
+                .push((name.to_string(), Stamped::Entry([3, *n, 0, 0, 0, 0])));
+        }
+        for (name, d) in below {
+            s.below(name, *d);
+        }
+        s
+    }
+
+    #[test]
+    fn a_folder_digest_ignores_read_order_and_sees_every_change_below() {
+        let leaf = stamps(&[("a/x.md", 1), ("a/y.md", 2)], &[]).digest();
+        let leaf_swapped = stamps(&[("a/y.md", 2), ("a/x.md", 1)], &[]).digest();
+        assert_eq!(leaf.hash, leaf_swapped.hash);
+        let top = stamps(&[("a", 9), ("b.md", 4)], &[("a", leaf)]).digest();
+        let top_swapped = stamps(&[("b.md", 4), ("a", 9)], &[("a", leaf_swapped)]).digest();
+        assert_eq!(top.hash, top_swapped.hash);
+        // A file changed two folders down changes the top.
+        let edited = stamps(&[("a/x.md", 1), ("a/y.md", 5)], &[]).digest();
+        let top_edited = stamps(&[("a", 9), ("b.md", 4)], &[("a", edited)]).digest();
+        assert_ne!(top.hash, top_edited.hash);
+        // The same file moved to another folder is a change too.
+        let moved = stamps(&[("c/x.md", 1), ("a/y.md", 2)], &[]).digest();
+        let top_moved = stamps(&[("a", 9), ("b.md", 4)], &[("a", moved)]).digest();
+        assert_ne!(top.hash, top_moved.hash);
+        // "Recent" anywhere below reaches the top.
+        let mut fresh = stamps(&[("a/x.md", 1)], &[]);
+        fresh.recent = true;
+        let top_fresh = stamps(&[("a", 9)], &[("a", fresh.digest())]).digest();
+        assert!(top_fresh.recent && !top.recent);
     }
 }

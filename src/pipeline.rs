@@ -286,7 +286,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         progress.stage("核对上次生成后的改动", 0);
     }
     // One walk of content/ gives the loader its folders and the memo its key.
-    let mut scanned = crate::load::scan(&opts.root, Some(started), &diags);
+    let scanned = crate::load::scan(&opts.root, Some(started), &diags);
     let inputs = crate::memo::inputs(opts, started, scanned.as_ref().map(|s| &s.stamps));
     if has_memo && let Some(hit) = crate::memo::hit(&output_abs, &inputs) {
         drop(progress);
@@ -301,10 +301,6 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             millis: start.elapsed().as_millis(),
             unchanged: true,
         };
-    }
-    // The stamps are in the key now; their memory goes to the loader.
-    if let Some(s) = scanned.as_mut() {
-        s.stamps = Default::default();
     }
     let writer = match Writer::new(&opts.output) {
         Ok(w) => w,

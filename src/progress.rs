@@ -101,13 +101,17 @@ pub fn timing(stage: &str, since: std::time::Instant) {
     if !*ON.get_or_init(|| std::env::var_os("GONGSHI_TIMING").is_some()) {
         return;
     }
-    // Resident pages, second field of /proc/self/statm (Linux; absent elsewhere).
-    let rss_mib = std::fs::read_to_string("/proc/self/statm")
+    // Resident anonymous memory (the heap; the binary's mapped pages are not counted),
+    // from /proc/self/status (Linux; absent elsewhere).
+    let rss_mib = std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map(|pages| pages * 4096 / (1024 * 1024));
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("RssAnon:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib / 1024)
+        });
     match rss_mib {
-        Some(m) => eprintln!("timing: {stage} {:?}, {m} MiB resident", since.elapsed()),
+        Some(m) => eprintln!("timing: {stage} {:?}, {m} MiB heap", since.elapsed()),
         None => eprintln!("timing: {stage} {:?}", since.elapsed()),
     }
 }
