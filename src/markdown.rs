@@ -131,8 +131,14 @@ pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
     // Without raw HTML, comrak writes only its own tags, with text and attributes escaped,
     // and every link and image URL was checked above: sanitising would only cost time
     // (html5ever parses and re-serialises every body). Raw HTML always goes through ammonia.
+    // The string grew by doubling; a province keeps 60,000 of these for the whole build, so
+    // each is copied to its own size (shrinking in place would keep the allocator's block).
     Rendered {
-        html: if raw_html { sanitize(&html) } else { html },
+        html: if raw_html {
+            sanitize(&html)
+        } else {
+            html.as_str().to_owned()
+        },
         attachments,
     }
 }
