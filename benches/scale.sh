@@ -62,5 +62,6 @@ for n in $sizes; do
   printf '%-9s %-8s %-12s %-14s %-12s %-14s\n' "$n" "$pages" \
     "$(awk '{print $1}' "$cold" | median)" "$(awk '{print int($2/1024)}' "$cold" | median)" \
     "$(awk '{print $1}' "$warm" | median)" "$(awk '{print int($2/1024)}' "$warm" | median)"
+  echo "  cold runs (s): $(awk '{printf "%s ", $1}' "$cold")" >&2
   rm -f "$cold" "$warm"
 done
