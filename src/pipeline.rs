@@ -350,6 +350,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         crate::memo::store(&output_abs, &inputs, index, &diagnostics);
         crate::progress::timing("memo stored", start);
     }
+    crate::cache::prune_after_build(&opts.root, opts.targets.posters, opts.targets.wechat);
     drop(progress);
     Outcome {
         diagnostics,

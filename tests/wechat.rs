@@ -644,3 +644,58 @@ fn rebuilt_exports_are_those_whose_notice_or_images_changed() {
         );
     }
 }
+
+/// The cache folders do not grow for ever: after a build, records nobody used for 30 days are
+/// removed (once a day), and a record the build used is marked as used, so it stays.
+#[test]
+fn cache_entries_unused_for_a_month_are_removed_after_a_build() {
+    let f = common::Fixture::new();
+    let only = ["build", "--only", "wechat"];
+    let run = f.run(&only);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = f.path(".gongshi-cache/wechat");
+    let records = || -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        v.sort();
+        v
+    };
+    let used = records();
+    assert_eq!(used.len(), 3, "one record per export");
+    let set_age = |p: &Path, days: u64| {
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    };
+    // A record of an export that no longer exists (an old version of a notice), and the
+    // records in use, all last used 40 days ago; the folder last pruned 2 days ago.
+    let orphan = dir.join(format!("{}.json", "0".repeat(64)));
+    std::fs::write(&orphan, "{}").unwrap();
+    for p in used.iter().chain([&orphan]) {
+        set_age(p, 40);
+    }
+    set_age(&dir.join(".pruned"), 2);
+    // Without the build memo, which would find nothing changed and stop before building.
+    let _ = std::fs::remove_file(f.path("output/.gongshi-memo"));
+    let run = f.run(&only);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!orphan.exists(), "the unused record was kept");
+    let now = records();
+    assert_eq!(now.len(), 3, "{now:?}");
+    for p in &now {
+        let age = std::fs::metadata(p)
+            .unwrap()
+            .modified()
+            .unwrap()
+            .elapsed()
+            .unwrap();
+        assert!(age.as_secs() < 3600, "{} not marked as used", p.display());
+    }
+}

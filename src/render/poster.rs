@@ -184,8 +184,7 @@ pub fn render(
 
     let cache = PdfCache(DiskCache::new(
         root,
-        "posters",
-        "pdf",
+        crate::cache::POSTERS,
         std::env::var_os("GONGSHI_NO_POSTER_CACHE").is_none(),
     ));
     let today_dt = Datetime::from_ymd(
@@ -219,7 +218,12 @@ pub fn render(
         });
         // A township whose print file is unchanged since the last build keeps it as it is.
         let bundle_reused = match (&bundle, &bundle_key) {
-            (Some(b), Some(k)) => sink.reuse(b, &hash_of(k)),
+            (Some(b), Some(k)) => {
+                sink.reuse(b, &hash_of(k)) && {
+                    cache.touch(k);
+                    true
+                }
+            }
             _ => false,
         };
         let cached_bundle = if bundle_reused {
@@ -235,6 +239,7 @@ pub fn render(
                 let path = format!("{}poster.pdf", j.path);
                 let key = hash_of(&j.key);
                 if !need_docs && sink.reuse(&path, &key) {
+                    cache.touch(&j.key);
                     return Some(None);
                 }
                 let cached = cache.get(&j.key);
@@ -613,5 +618,10 @@ impl PdfCache {
 
     fn put(&self, key: &str, pdf: &[u8]) {
         self.0.put(key, pdf)
+    }
+
+    /// The output kept the file made from `key`: its cache entry is still in use.
+    fn touch(&self, key: &str) {
+        self.0.touch(key);
     }
 }

@@ -146,7 +146,7 @@ impl Renderer {
                 .unwrap_or_default()
                 .to_string(),
             copy_js: theme.text("wechat/copy.js").unwrap_or_default().to_string(),
-            photos: DiskCache::new(root, "photos", "img", true),
+            photos: DiskCache::new(root, crate::cache::PHOTOS, true),
         })
     }
 
@@ -229,7 +229,7 @@ pub fn render(
     }
     let env = super::site::site_env(site, theme, today);
     let salt = crate::publish::program_salt();
-    let kept = DiskCache::new(root, "wechat", "json", true);
+    let kept = DiskCache::new(root, crate::cache::WECHAT, true);
     let keeps = sink.keeps_previous();
     // Make an export, put its files, and (`record`) keep a record of it for the next build.
     let make = |p: &Placed<'_>, key: &blake3::Hash, record: bool| -> ExportOut {

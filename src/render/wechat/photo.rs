@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn the_cache_returns_what_was_prepared() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = DiskCache::new(dir.path(), "photos", "img", true);
+        let cache = DiskCache::new(dir.path(), crate::cache::PHOTOS, true);
         let big = photo(1500, 1000);
         let a = prepare(&big, BODY_WIDTH, Some(&cache)).unwrap();
         let b = prepare(&big, BODY_WIDTH, Some(&cache)).unwrap();
