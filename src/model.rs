@@ -429,29 +429,29 @@ pub struct PosterSettings {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Candidate {
     #[serde(default, alias = "姓名")]
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     #[serde(default, alias = "性别")]
-    pub gender: Option<String>,
+    pub gender: Option<Box<str>>,
     #[serde(default, alias = "民族")]
-    pub ethnicity: Option<String>,
+    pub ethnicity: Option<Box<str>>,
     #[serde(default, alias = "出生年月")]
     pub birth: Option<Month>,
     #[serde(default, alias = "文化程度")]
-    pub education: Option<String>,
+    pub education: Option<Box<str>>,
     #[serde(default, alias = "政治面貌")]
-    pub political_status: Option<String>,
+    pub political_status: Option<Box<str>>,
     #[serde(default, alias = "入党时间")]
     pub party_joined: Option<Month>,
     #[serde(default, alias = "现任职务")]
-    pub current_role: Option<String>,
+    pub current_role: Option<Box<str>>,
     #[serde(default, alias = "拟任职务", alias = "职务")]
-    pub post: Option<String>,
+    pub post: Option<Box<str>>,
     #[serde(default, alias = "提名方式")]
-    pub nominated_by: Option<String>,
+    pub nominated_by: Option<Box<str>>,
     #[serde(default, alias = "是否现任")]
     pub incumbent: Option<bool>,
     #[serde(default, alias = "照片")]
-    pub photo: Option<String>,
+    pub photo: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -621,7 +621,7 @@ pub struct FrontMatter {
     #[serde(default, alias = "组织单位")]
     pub organizer: Option<String>,
     #[serde(default, alias = "财务数据")]
-    pub figures_yuan: Option<Figures>,
+    pub figures_yuan: Option<Box<Figures>>,
     #[serde(default, alias = "问题")]
     pub findings: Vec<Finding>,
     #[serde(default, alias = "整改")]
@@ -633,13 +633,13 @@ pub struct FrontMatter {
     pub items: Vec<RuleItem>,
     // voters
     #[serde(default, alias = "登记")]
-    pub registration: Option<Registration>,
+    pub registration: Option<Box<Registration>>,
     // election
     #[serde(default, alias = "选举")]
-    pub election: Option<ElectionDetails>,
+    pub election: Option<Box<ElectionDetails>>,
     // results
     #[serde(default, alias = "结果")]
-    pub results: Option<ResultsDetails>,
+    pub results: Option<Box<ResultsDetails>>,
 }
 
 /// A loaded notice: front matter, Markdown body, and where it came from.

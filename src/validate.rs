@@ -686,8 +686,8 @@ impl<'a> Validator<'a> {
             let p = format!("candidates.{k}");
             let label = c
                 .name
-                .clone()
-                .unwrap_or_else(|| format!("第 {} 位候选人", k + 1));
+                .as_deref()
+                .map_or_else(|| format!("第 {} 位候选人", k + 1), str::to_string);
             match c.name.as_deref().map(str::trim) {
                 None | Some("") => self.err(
                     f,

@@ -675,7 +675,7 @@ impl NoticePage<'_> {
                 && !photo.starts_with('/')
             {
                 copies.push(Copy {
-                    from: base.join(photo),
+                    from: base.join(&**photo),
                     to: format!("{}{photo}", self.path),
                 });
             }

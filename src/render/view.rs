@@ -261,27 +261,31 @@ pub fn notice_view(n: &Notice, ctx: &NoticeCtx<'_>) -> NoticeView {
             let birth = c.birth.as_ref().and_then(|m| m.get());
             CandidateView {
                 no: k + 1,
-                name: c.name.clone().unwrap_or_default(),
-                gender: c.gender.clone().unwrap_or_default(),
-                ethnicity: c.ethnicity.clone().unwrap_or_default(),
+                name: c.name.as_deref().unwrap_or_default().to_string(),
+                gender: c.gender.as_deref().unwrap_or_default().to_string(),
+                ethnicity: c.ethnicity.as_deref().unwrap_or_default().to_string(),
                 birth: birth.map(|(y, m)| dotted_month(y, m)).unwrap_or_default(),
                 age: match (birth, day) {
                     (Some(b), Some(d)) => age_on(b, d).to_string(),
                     _ => String::new(),
                 },
-                education: c.education.clone().unwrap_or_default(),
-                political_status: c.political_status.clone().unwrap_or_default(),
+                education: c.education.as_deref().unwrap_or_default().to_string(),
+                political_status: c
+                    .political_status
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_string(),
                 party_joined: c
                     .party_joined
                     .as_ref()
                     .and_then(|m| m.get())
                     .map(|(y, m)| dotted_month(y, m))
                     .unwrap_or_default(),
-                current_role: c.current_role.clone().unwrap_or_default(),
-                post: c.post.clone().unwrap_or_default(),
-                nominated_by: c.nominated_by.clone().unwrap_or_default(),
+                current_role: c.current_role.as_deref().unwrap_or_default().to_string(),
+                post: c.post.as_deref().unwrap_or_default().to_string(),
+                nominated_by: c.nominated_by.as_deref().unwrap_or_default().to_string(),
                 incumbent: c.incumbent.unwrap_or(false),
-                photo: c.photo.clone(),
+                photo: c.photo.as_deref().map(str::to_string),
             }
         })
         .collect();
