@@ -9,6 +9,10 @@
 # with the minimal templates in benches/hugo/ that print the same fields. gongshi builds
 # only the site (`--only site`), Hugo only HTML (no RSS, sitemap or taxonomies).
 #
+# Put the output on tmpfs (BENCH_OUT=/dev/shm/x): each round deletes the previous outputs, and
+# on a disk whose ext4 has no journal (this project's machine) the next build then pays for
+# stepping past every inode just freed (see benches/scale.sh), which measures the disk.
+#
 # Each round runs gongshi, then Hugo, each into an empty output folder, so both do a whole
 # build from scratch ("cold": gongshi with no previous output and no cache). A warm-up round
 # is not counted. Then the same again for gongshi rebuilding into its previous output
