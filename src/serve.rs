@@ -195,7 +195,7 @@ fn from_pages(path: &str) -> bool {
 
 /// The slow pass (posters, WeChat exports), on its own thread after the pages are served.
 /// Requests that pile up while it works become one pass.
-fn poster_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::Sender<()> {
+fn slow_pass_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::Sender<()> {
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::spawn(move || {
         // Its own one-thread pool: poster work must not queue ahead of a page rebuild in
@@ -203,11 +203,11 @@ fn poster_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
-            let (posters, diags) = match &pool {
+            let (slow, diags) = match &pool {
                 Some(p) => p.install(|| rebuilder.slow_outputs()),
                 None => rebuilder.slow_outputs(),
             };
-            match posters {
+            match slow {
                 Some(p) => {
                     let mut st = state.write().unwrap_or_else(|e| e.into_inner());
                     st.files.retain(|k, _| from_pages(k));
@@ -268,9 +268,9 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     let rebuilder = Arc::new(Rebuilder::new(&opts.root, opts.today));
     let livereload = LiveReloadLayer::new();
     let reloader = livereload.reloader();
-    let posters = poster_worker(state.clone(), rebuilder.clone());
+    let slow_pass = slow_pass_worker(state.clone(), rebuilder.clone());
     if apply(&state, &rebuilder, &reloader) {
-        let _ = posters.send(());
+        let _ = slow_pass.send(());
     }
 
     // Watch content/ and themes/ (never the output folder) through a short debouncer.
@@ -301,7 +301,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
                     relevant |= is_relevant(&more, &content, &themes);
                 }
                 if relevant && apply(&state, &rebuilder, &reloader) {
-                    let _ = posters.send(());
+                    let _ = slow_pass.send(());
                 }
             }
         });

@@ -668,7 +668,6 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
-/// JSON safe inside `<script type="application/json">`.
 /// What a copy button puts on the clipboard: the part as HTML and as plain text.
 fn copy_data(html: &str) -> String {
     script_json(&serde_json::json!({
@@ -677,6 +676,7 @@ fn copy_data(html: &str) -> String {
     }))
 }
 
+/// JSON safe inside `<script type="application/json">`.
 fn script_json(v: &serde_json::Value) -> String {
     let json = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(json.len() + json.len() / 8);

@@ -42,12 +42,12 @@ pub struct Images<'a> {
     pub notes: Vec<String>,
     /// Where resized photos are kept between builds.
     pub cache: Option<&'a DiskCache>,
-    /// Every image file looked for, with what it was when looked at ([`fingerprint`]): an
+    /// Every image file looked for, with what it was when looked at (`Look::fingerprint`): an
     /// export made from them can be used again while all still match.
     pub deps: Vec<ImageDep>,
 }
 
-/// An image file an export looked for: `base.join(rel)` and its [`fingerprint`] then.
+/// An image file an export looked for: `base.join(rel)` and its fingerprint then.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageDep {
     pub base: std::path::PathBuf,
@@ -58,28 +58,53 @@ pub struct ImageDep {
 impl ImageDep {
     /// The file is still what it was.
     pub fn holds(&self) -> bool {
-        fingerprint(&self.base, &self.rel) == self.fingerprint
+        look(&self.base, &self.rel).fingerprint() == self.fingerprint
     }
 }
 
-/// What decides how an image inlines: whether it is a file inside `base`, and its bytes
-/// (their blake3) or, above the size limit, its size.
-pub fn fingerprint(base: &Path, rel: &str) -> String {
+/// An image file as an export finds it.
+enum Look {
+    /// Not a file inside `base`.
+    Absent,
+    /// Above [`photo::MAX_SOURCE_BYTES`] (or of a size that cannot be read).
+    Large(u64),
+    Unreadable,
+    Bytes(Vec<u8>),
+}
+
+/// Look at `base.join(rel)` once: the export and its fingerprint are made from the same
+/// observation (and the same bytes).
+fn look(base: &Path, rel: &str) -> Look {
     let path = base.join(rel);
     let inside = matches!(
         (path.canonicalize(), base.canonicalize()),
         (Ok(p), Ok(b)) if p.starts_with(&b) && p.is_file()
     );
     if !inside {
-        return "absent".into();
+        return Look::Absent;
     }
-    match std::fs::metadata(&path) {
-        Err(_) => "absent".into(),
-        Ok(m) if m.len() > photo::MAX_SOURCE_BYTES => format!("large {}", m.len()),
-        Ok(_) => match std::fs::read(&path) {
-            Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
-            Err(_) => "unreadable".into(),
-        },
+    let size = std::fs::metadata(&path)
+        .map(|m| m.len())
+        .unwrap_or(u64::MAX);
+    if size > photo::MAX_SOURCE_BYTES {
+        return Look::Large(size);
+    }
+    match std::fs::read(&path) {
+        Ok(bytes) => Look::Bytes(bytes),
+        Err(_) => Look::Unreadable,
+    }
+}
+
+impl Look {
+    /// What decides how the image inlines: whether it is a file inside `base`, and its bytes
+    /// (their blake3) or, above the size limit, its size.
+    fn fingerprint(&self) -> String {
+        match self {
+            Look::Absent => "absent".into(),
+            Look::Large(n) => format!("large {n}"),
+            Look::Unreadable => "unreadable".into(),
+            Look::Bytes(b) => blake3::hash(b).to_hex().to_string(),
+        }
     }
 }
 
@@ -104,35 +129,30 @@ impl Images<'_> {
         {
             return None;
         }
-        // Before the file is read: if it changes meanwhile, the next build sees the change.
+        let found = look(base, rel);
         self.deps.push(ImageDep {
             base: base.to_path_buf(),
             rel: rel.to_string(),
-            fingerprint: fingerprint(base, rel),
+            fingerprint: found.fingerprint(),
         });
-        let path = base.join(rel);
-        let inside = matches!(
-            (path.canonicalize(), base.canonicalize()),
-            (Ok(p), Ok(b)) if p.starts_with(&b) && p.is_file()
-        );
-        if !inside {
-            self.notes
-                .push(format!("{what}的图片文件“{rel}”找不到，导出中已略去。"));
-            return None;
-        }
-        let size = std::fs::metadata(&path)
-            .map(|m| m.len())
-            .unwrap_or(u64::MAX);
-        if size > photo::MAX_SOURCE_BYTES {
-            self.notes.push(format!(
-                "{what}的图片“{rel}”超过 40 MB，导出中已略去，请压缩后在编辑器里另行上传。"
-            ));
-            return None;
-        }
-        let Ok(bytes) = std::fs::read(&path) else {
-            self.notes
-                .push(format!("{what}的图片“{rel}”无法读取，导出中已略去。"));
-            return None;
+        let bytes = match found {
+            Look::Bytes(b) => b,
+            Look::Absent => {
+                self.notes
+                    .push(format!("{what}的图片文件“{rel}”找不到，导出中已略去。"));
+                return None;
+            }
+            Look::Large(_) => {
+                self.notes.push(format!(
+                    "{what}的图片“{rel}”超过 40 MB，导出中已略去，请压缩后在编辑器里另行上传。"
+                ));
+                return None;
+            }
+            Look::Unreadable => {
+                self.notes
+                    .push(format!("{what}的图片“{rel}”无法读取，导出中已略去。"));
+                return None;
+            }
         };
         let prepared = match photo::prepare(&bytes, max_width, self.cache) {
             Ok(p) => p,
