@@ -30,6 +30,10 @@ pub const WECHAT: Kind = Kind {
     name: "wechat",
     ext: "json",
 };
+pub const IMAGES: Kind = Kind {
+    name: "images",
+    ext: "img",
+};
 
 /// Entries not used for this long are removed.
 pub const MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -164,18 +168,11 @@ impl DiskCache {
 }
 
 /// After a successful build: prune the caches of the targets it made.
-pub fn prune_after_build(root: &Path, posters: bool, wechat: bool) {
-    let mut kinds = Vec::new();
-    if posters {
-        kinds.push(POSTERS);
-    }
-    if wechat {
-        kinds.extend([PHOTOS, WECHAT]);
-    }
+pub fn prune_after_build(root: &Path, kinds: &[Kind]) {
     for k in kinds {
         // Only folders that exist: pruning must not create them.
         if root.join(".gongshi-cache").join(k.name).is_dir() {
-            DiskCache::new(root, k, true).prune();
+            DiskCache::new(root, *k, true).prune();
         }
     }
 }

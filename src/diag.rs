@@ -74,7 +74,12 @@ impl Diagnostics {
         Self::default()
     }
 
-    pub fn push(&self, d: Diagnostic) {
+    /// Record `d`. Its text is made safe to print and to store first: personal numbers
+    /// quoted from content are masked, and control characters (which could move a
+    /// terminal's cursor or fake a line) are shown escaped.
+    pub fn push(&self, mut d: Diagnostic) {
+        d.message = printable(crate::privacy::mask_all(&d.message));
+        d.hint = printable(crate::privacy::mask_all(&d.hint));
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).push(d);
     }
 
@@ -108,7 +113,7 @@ impl Diagnostics {
     ) {
         self.push(Diagnostic {
             severity,
-            file: file.to_path_buf(),
+            file: PathBuf::from(printable(crate::privacy::mask_all(&file.to_string_lossy()))),
             line: pos.line,
             col: pos.col,
             message: message.into(),
@@ -135,6 +140,24 @@ impl Diagnostics {
         v.dedup();
         v
     }
+}
+
+/// `s` with control characters and direction overrides written as `\u{…}`.
+fn printable(s: String) -> String {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `共 2 个错误，1 个警告。`

@@ -4,12 +4,14 @@
 pub mod cache;
 pub mod dates;
 pub mod diag;
+pub mod images;
 pub mod load;
 pub mod manifest;
 pub mod markdown;
 pub mod memo;
 pub mod model;
 pub mod pipeline;
+pub mod plan;
 pub mod privacy;
 pub mod progress;
 pub mod publish;

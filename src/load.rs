@@ -11,6 +11,7 @@ use crate::model::{
     Area, AreaConfig, FrontMatter, Notice, Site, SiteConfig, Village, VillageConfig,
 };
 use crate::privacy;
+use crate::privacy::model::Masked;
 use crate::source;
 use crate::yaml;
 
@@ -115,7 +116,7 @@ fn cached<T: Clone + Send + Sync + 'static>(
             }
         }
     }
-    if meta.is_none() || len > source::MAX_FILE_BYTES {
+    if !meta.as_ref().is_some_and(|m| m.is_file()) || len > source::MAX_FILE_BYTES {
         // The uncached path reports the problem.
         let text = source::read_text(abs, file, None, diags)?;
         return parse(&text, diags);
@@ -449,7 +450,13 @@ fn load_area(
     let (file, loaded) = load_folder_yaml::<AreaConfig>(content, dir, d, "area.yaml", diags, cache);
     let (cfg, index, source_hash) =
         loaded.unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
-    let slug = check_slug(cfg.slug.as_deref(), &slug, &file, diags);
+    let slug = check_slug(
+        cfg.slug.as_deref(),
+        &|| index.key_pos("slug"),
+        &slug,
+        &file,
+        diags,
+    );
 
     let mut area_dirs = Vec::new();
     let mut village_dirs = Vec::new();
@@ -505,7 +512,13 @@ fn load_village(
         load_folder_yaml::<VillageConfig>(content, dir, d, "village.yaml", diags, cache);
     let (cfg, index, hash) = loaded?;
     let source_hash = hash;
-    let slug = check_slug(cfg.slug.as_deref(), &folder, &file, diags);
+    let slug = check_slug(
+        cfg.slug.as_deref(),
+        &|| index.key_pos("slug"),
+        &folder,
+        &file,
+        diags,
+    );
     let mut notices: Vec<Arc<Notice>> = d
         .files
         .par_iter()
@@ -527,7 +540,9 @@ fn load_village(
 /// `name` (`area.yaml`, `village.yaml`) in the content folder `dir` (listed as `d`): its
 /// path for diagnostics and what [`load_yaml`] made of it.
 #[allow(clippy::type_complexity)]
-fn load_folder_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static>(
+fn load_folder_yaml<
+    T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + Masked + 'static,
+>(
     content: &Path,
     dir: &str,
     d: &Dir,
@@ -549,7 +564,7 @@ fn load_folder_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sy
     (file, loaded)
 }
 
-fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static>(
+fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + Masked + 'static>(
     abs: &Path,
     file: &Path,
     len: Option<u64>,
@@ -597,7 +612,7 @@ pub fn load_notice(
             &abs,
             &file,
             diags,
-            |n: &Arc<Notice>| n.attachments.iter().all(|a| base.join(a).is_file()),
+            |n: &Arc<Notice>| n.attachments.iter().all(|a| base.join(&a.rel).is_file()),
             parse,
         ),
     }
@@ -620,19 +635,11 @@ pub fn parse_notice(
     };
     let masked_yaml = yaml::mask_yaml(split.yaml, split.yaml_line, file, diags);
     let (fm, index) = yaml::parse::<FrontMatter>(&masked_yaml, split.yaml_line, file, diags)?;
-    let found = privacy::find(split.body);
-    for f in &found {
-        let (l, c) = privacy::line_col(split.body, f.start);
-        diags.warning(
-            file,
-            Pos::new(split.body_line + l - 1, c),
-            format!("正文里有完整的{}，已在网站和所有导出文件中打码为 {}。", f.kind.zh(), f.masked),
-            "个人身份证号、手机号不应公开，请从正文中删去。公开的联系电话请写在 contacts 或 objection 的 channels 里。",
-        );
-    }
-    let body = privacy::apply_markdown(split.body, &found);
+    // The body is kept as written; every target parses it with `markdown::parse`, which
+    // masks personal numbers as a reader would see them (and reports them, here).
+    let body = split.body;
     let rendered = crate::markdown::render(
-        &body,
+        body,
         &crate::markdown::BodyCtx {
             file,
             body_line: split.body_line,
@@ -646,7 +653,13 @@ pub fn parse_notice(
         .unwrap_or(content_rel)
         .trim_end_matches(".md")
         .to_string();
-    let slug = check_slug(fm.slug.as_deref(), &stem, file, diags);
+    let slug = check_slug(
+        fm.slug.as_deref(),
+        &|| index.key_pos("slug"),
+        &stem,
+        file,
+        diags,
+    );
     let mut hasher = blake3::Hasher::new();
     hasher.update(masked_yaml.as_bytes());
     hasher.update(b"\n---\n");
@@ -656,7 +669,7 @@ pub fn parse_notice(
         file: file.to_path_buf(),
         slug,
         fm,
-        body,
+        body: body.to_string(),
         body_line: split.body_line,
         body_html: rendered.html,
         attachments: rendered.attachments,
@@ -665,9 +678,39 @@ pub fn parse_notice(
     })
 }
 
-/// A slug from `slug:` or the file/folder name; characters that break URLs are refused.
-fn check_slug(explicit: Option<&str>, name: &str, file: &Path, diags: &Diagnostics) -> String {
+/// What a refused slug is replaced with: no output path is planned below it (the error
+/// already stops the build; collisions with it would only be noise).
+pub const INVALID_SLUG: &str = "\u{0}invalid";
+
+/// A slug from `slug:` (written at `at`) or the file/folder name; characters that break
+/// URLs, hidden names and personal numbers are refused.
+fn check_slug(
+    explicit: Option<&str>,
+    at: &dyn Fn() -> Pos,
+    name: &str,
+    file: &Path,
+    diags: &Diagnostics,
+) -> String {
     let s = explicit.unwrap_or(name).trim();
+    let pos = || {
+        if explicit.is_some() {
+            at()
+        } else {
+            Pos::default()
+        }
+    };
+    if let Some(f) = privacy::find(s).first() {
+        diags.error(
+            file,
+            pos(),
+            format!(
+                "网址“{s}”里有完整的{}，网址、二维码和文件名都会公开它。",
+                f.kind.zh()
+            ),
+            "请把文件（夹）名改成不含身份证号、手机号的拼音或英文，或在文件里写 slug: 另一个名字。",
+        );
+        return INVALID_SLUG.to_string();
+    }
     let bad = s.is_empty()
         || s == "."
         || s == ".."
@@ -676,11 +719,20 @@ fn check_slug(explicit: Option<&str>, name: &str, file: &Path, diags: &Diagnosti
     if bad {
         diags.error(
             file,
-            Pos::default(),
+            pos(),
             format!("“{s}”不能用作网址（含有空格或 / ? # % 等符号）。"),
             "请把文件（夹）名改成拼音或英文，例如 zhangzhuang；或在文件里写 slug: zhangzhuang。",
         );
-        return "invalid".to_string();
+        return INVALID_SLUG.to_string();
+    }
+    if s.starts_with('.') {
+        diags.error(
+            file,
+            pos(),
+            format!("“{s}”以点开头，不能用作网址（这样的名字是隐藏文件，也是 gongshi 自己记账用的名字）。"),
+            "请去掉开头的点，例如写成 zhangzhuang。",
+        );
+        return INVALID_SLUG.to_string();
     }
     if !s.is_ascii() && explicit.is_none() {
         diags.warning(

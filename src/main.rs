@@ -132,7 +132,7 @@ fn main() -> ExitCode {
                 }
             };
             let targets = match only.as_deref().map(pipeline::Targets::parse) {
-                None => pipeline::Targets::ALL,
+                None => pipeline::Targets::all(),
                 Some(Ok(t)) => t,
                 Some(Err(e)) => {
                     eprintln!("错误：{e}");

@@ -1,16 +1,18 @@
 //! Markdown bodies → safe HTML. comrak rather than pulldown-cmark because CommonMark's
 //! emphasis rules leave `**注意：**请按时投票` unbolded (the closing `**` follows full-width
 //! punctuation and precedes a CJK character); comrak's `cjk_friendly_emphasis` fixes that.
-//! Raw HTML is allowed through the parser and then sanitised with ammonia.
+//! Raw HTML is allowed through the parser and then sanitised with ammonia. Every target
+//! parses bodies with [`parse`], which masks personal numbers in the tree.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use comrak::nodes::NodeValue;
+use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options};
 
 use crate::diag::{Diagnostics, Pos};
+use crate::privacy;
 
 pub fn options() -> Options<'static> {
     let mut o = Options::default();
@@ -35,18 +37,65 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("sup", ["id"].iter())
         .add_tag_attributes("section", ["class"].iter())
         .add_tags(["section"].iter());
-    b.attribute_filter(|_el, attr, value| {
-        // Inline styles come only from the theme; in content they could hide or fake text.
-        if attr == "style" {
-            let v = value.to_ascii_lowercase();
-            if !v.trim_start().starts_with("text-align") {
-                return None;
-            }
+    b.attribute_filter(|el, attr, value| match attr {
+        // Inline styles come only from the theme; in content they could hide, cover or fake
+        // text. Of a style only `text-align` survives (tables written in HTML).
+        "style" => {
+            let kept = filter_style(value);
+            (!kept.is_empty()).then(|| kept.into())
         }
-        Some(value.into())
+        // The theme's classes and ids (a status badge, the 12380 box) cannot be borrowed:
+        // only the footnote markup comrak itself writes keeps its own.
+        "class" => (el == "section" && value == "footnotes").then(|| value.into()),
+        "id" => is_footnote_id(value).then(|| value.into()),
+        // A page loads nothing from another host: pictures only from the notice's folder.
+        "src" if el == "img" => is_relative(value).then(|| value.into()),
+        _ => Some(value.into()),
     });
     b
 });
+
+/// The declarations of a content `style` attribute that may stay: `text-align` with a plain
+/// keyword, nothing else (no positioning, `z-index`, `url(`, colours or sizes).
+pub fn filter_style(style: &str) -> String {
+    let mut out = Vec::new();
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let prop = prop.trim().to_ascii_lowercase();
+        let value = value.trim().to_ascii_lowercase();
+        if prop == "text-align"
+            && matches!(
+                value.as_str(),
+                "left" | "right" | "center" | "justify" | "start" | "end"
+            )
+        {
+            out.push(format!("text-align:{value}"));
+        }
+    }
+    out.join(";")
+}
+
+/// Ids comrak gives footnotes (`fn-1`, `fnref-1`, `fnref-1-2`).
+fn is_footnote_id(id: &str) -> bool {
+    let rest = id.strip_prefix("fnref-").or_else(|| id.strip_prefix("fn-"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && r.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+    })
+}
+
+/// A URL without a scheme or host: a file beside the page.
+fn is_relative(url: &str) -> bool {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    let scheme = lower
+        .find(':')
+        .is_some_and(|i| !lower[..i].contains(['/', '?', '#']));
+    !scheme && !u.starts_with("//") && !u.starts_with("\\\\")
+}
 
 /// Sanitise an HTML fragment (used for rendered Markdown and anything else from content).
 pub fn sanitize(html: &str) -> String {
@@ -66,14 +115,241 @@ pub struct BodyCtx<'a> {
 pub struct Rendered {
     pub html: String,
     /// Attachment files referenced by the body, relative to `base_dir`.
-    pub attachments: Vec<String>,
+    pub attachments: Vec<Attachment>,
 }
 
-/// Render a Markdown body to sanitised HTML, checking links and image paths.
+/// A file a body links to or shows, checked (see [`check_attachment`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Relative to the notice's folder, `/`-separated.
+    pub rel: String,
+    /// Where the link is written in the notice file.
+    pub pos: Pos,
+}
+
+/// A personal number the body showed, where, and how it is shown now.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Line and column within the body (1-based).
+    pub line: usize,
+    pub col: usize,
+    pub kind: privacy::Kind,
+    pub masked: String,
+}
+
+/// Parse a Markdown body and mask every personal number a reader would see in it: in text
+/// (through emphasis, escapes, character references, inline HTML and comments, zero-width
+/// characters and line breaks), in raw HTML, code, link addresses and titles, footnote
+/// names. Every target renders bodies from this tree, so they all show the same masked text.
+pub fn parse<'a>(arena: &'a Arena<'a>, body: &str, hits: Option<&mut Vec<Hit>>) -> &'a AstNode<'a> {
+    let opts = options();
+    let root = comrak::parse_document(arena, body, &opts);
+    let mut local = Vec::new();
+    let hits = hits.unwrap_or(&mut local);
+    // Nothing to mask in a body without eleven digits (most of them).
+    if privacy::may_hold(body.as_bytes()) || body.contains("&#") {
+        mask_tree(root, hits);
+    }
+    root
+}
+
+fn mask_tree<'a>(root: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
+    for node in root.descendants() {
+        let contains_inlines = node.data().value.contains_inlines();
+        if contains_inlines {
+            mask_inlines(node, hits);
+            continue;
+        }
+        let mut data = node.data_mut();
+        let pos = data.sourcepos.start;
+        let at = |hits: &mut Vec<Hit>, found: &[privacy::Found], text: &str| {
+            for f in found {
+                let (l, c) = privacy::line_col(text, f.start);
+                hits.push(Hit {
+                    line: pos.line + l - 1,
+                    col: if l == 1 { pos.column + c - 1 } else { c },
+                    kind: f.kind,
+                    masked: f.masked.clone(),
+                });
+            }
+        };
+        match &mut data.value {
+            NodeValue::CodeBlock(cb) => {
+                let found = privacy::find(&cb.literal);
+                if !found.is_empty() {
+                    at(hits, &found, &cb.literal);
+                    cb.literal = privacy::apply_with(&cb.literal, &found, |_| "*");
+                }
+            }
+            NodeValue::HtmlBlock(hb) => {
+                let found = privacy::find_in(&hb.literal, privacy::Mode::Html);
+                if !found.is_empty() {
+                    at(hits, &found, &hb.literal);
+                    hb.literal = privacy::apply_with(&hb.literal, &found, |_| "*");
+                }
+            }
+            NodeValue::FootnoteDefinition(fd) => {
+                privacy::mask_in_place(&mut fd.name);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a piece of a block's visible text comes from.
+struct Seg<'a> {
+    /// Offset in the block's text.
+    at: usize,
+    node: &'a AstNode<'a>,
+}
+
+/// Mask the text of one block (paragraph, heading, table cell) read as a whole.
+fn mask_inlines<'a>(block: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
+    // The block's text as HTML would show it: text and code with `<` and `&` made inert
+    // (same length, so offsets map straight back), raw inline HTML as written, line breaks.
+    let mut text = String::new();
+    let mut segs: Vec<Seg<'a>> = Vec::new();
+    for node in block.descendants().skip(1) {
+        let mut data = node.data_mut();
+        let start = data.sourcepos.start;
+        match &mut data.value {
+            NodeValue::Text(t) => {
+                segs.push(Seg {
+                    at: text.len(),
+                    node,
+                });
+                text.extend(
+                    t.chars()
+                        .map(|c| if matches!(c, '<' | '&') { '~' } else { c }),
+                );
+            }
+            NodeValue::Code(c) => {
+                segs.push(Seg {
+                    at: text.len(),
+                    node,
+                });
+                text.extend(
+                    c.literal
+                        .chars()
+                        .map(|c| if matches!(c, '<' | '&') { '~' } else { c }),
+                );
+            }
+            NodeValue::HtmlInline(h) => {
+                segs.push(Seg {
+                    at: text.len(),
+                    node,
+                });
+                text.push_str(h);
+            }
+            NodeValue::SoftBreak | NodeValue::LineBreak => text.push('\n'),
+            NodeValue::FootnoteReference(r) => {
+                privacy::mask_in_place(&mut r.name);
+                text.push('~');
+            }
+            NodeValue::Link(link) | NodeValue::Image(link) => {
+                // A file beside the notice keeps its name: one with a number in it is refused
+                // when the link is checked (a masked name would lead nowhere).
+                let file = is_relative(&link.url);
+                for (s, what) in [(&mut link.url, true), (&mut link.title, false)] {
+                    if what && file {
+                        continue;
+                    }
+                    if !privacy::may_hold(s.as_bytes()) && !s.contains('%') {
+                        continue;
+                    }
+                    let decoded = if what { percent_decode(s) } else { s.clone() };
+                    let found = privacy::find(&decoded);
+                    for f in &found {
+                        hits.push(Hit {
+                            line: start.line,
+                            col: start.column,
+                            kind: f.kind,
+                            masked: f.masked.clone(),
+                        });
+                    }
+                    if !found.is_empty() {
+                        *s = privacy::apply_with(&decoded, &found, |_| "*");
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !privacy::may_hold(text.as_bytes()) && !text.contains("&#") {
+        return;
+    }
+    let found = privacy::find_in(&text, privacy::Mode::Html);
+    if found.is_empty() {
+        return;
+    }
+    // Hidden ranges by segment, applied from the end so earlier offsets stay true.
+    let mut ranges: Vec<std::ops::Range<usize>> = found
+        .iter()
+        .flat_map(|f| f.hidden.iter().cloned())
+        .collect();
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.start));
+    for f in &found {
+        let k = segs.partition_point(|s| s.at <= f.start).saturating_sub(1);
+        let (line, col) = segs.get(k).map_or((1, 1), |s| {
+            let p = s.node.data().sourcepos.start;
+            (p.line, p.column)
+        });
+        hits.push(Hit {
+            line,
+            col,
+            kind: f.kind,
+            masked: f.masked.clone(),
+        });
+    }
+    for r in ranges {
+        let k = segs.partition_point(|s| s.at <= r.start).saturating_sub(1);
+        let Some(seg) = segs.get(k) else { continue };
+        let (a, b) = (r.start - seg.at, r.end - seg.at);
+        let mut data = seg.node.data_mut();
+        let replace = |s: &str| -> Option<String> {
+            (b <= s.len() && s.is_char_boundary(a) && s.is_char_boundary(b))
+                .then(|| format!("{}*{}", &s[..a], &s[b..]))
+        };
+        match &mut data.value {
+            NodeValue::Text(t) => {
+                if let Some(n) = replace(t) {
+                    *t = n.into();
+                }
+            }
+            NodeValue::Code(c) => {
+                if let Some(n) = replace(&c.literal) {
+                    c.literal = n;
+                }
+            }
+            NodeValue::HtmlInline(h) => {
+                if let Some(n) = replace(h) {
+                    *h = n;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Render a Markdown body to sanitised HTML, checking links and image paths. Personal
+/// numbers are masked (see [`parse`]) and reported.
 pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
     let arena = Arena::new();
     let opts = options();
-    let root = comrak::parse_document(&arena, body, &opts);
+    let mut hits = Vec::new();
+    let root = parse(&arena, body, Some(&mut hits));
+    for h in hits {
+        diags.warning(
+            ctx.file,
+            Pos::new(ctx.body_line + h.line.saturating_sub(1), h.col.max(1)),
+            format!(
+                "正文里有完整的{}，已在网站和所有导出文件中打码为 {}。",
+                h.kind.zh(),
+                h.masked
+            ),
+            "个人身份证号、手机号不应公开，请从正文中删去。公开的联系电话请写在 contacts 或 objection 的 channels 里。",
+        );
+    }
     let mut attachments = Vec::new();
     let mut raw_html = false;
     for node in root.descendants() {
@@ -86,10 +362,24 @@ pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
         let col = data.sourcepos.start.column;
         let pos = Pos::new(ctx.body_line + line.saturating_sub(1), col.max(1));
         let is_image = matches!(data.value, NodeValue::Image(_));
+        let what = if is_image { "图片" } else { "附件" };
+        let mut to_link = false;
         if let NodeValue::Link(link) | NodeValue::Image(link) = &mut data.value {
-            match check_url(&link.url, ctx.base_dir) {
+            match check_url(&link.url, ctx.base_dir, is_image) {
                 UrlCheck::Ok => {}
-                UrlCheck::Attachment(p) => attachments.push(p),
+                UrlCheck::Outside => {
+                    diags.warning(
+                        ctx.file,
+                        pos,
+                        format!(
+                            "图片“{}”在别的网站上，网页不从别的网站加载任何东西，已改成一个链接。",
+                            truncate(&link.url, 60)
+                        ),
+                        "如需在网页上显示这张图片，请把它下载下来放进公告所在的文件夹，再写 ![说明](文件名.jpg)。",
+                    );
+                    to_link = true;
+                }
+                UrlCheck::Attachment(rel) => attachments.push(Attachment { rel, pos }),
                 UrlCheck::Unsafe => {
                     diags.warning(
                         ctx.file,
@@ -99,29 +389,15 @@ pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
                     );
                     link.url.clear();
                 }
-                UrlCheck::Escapes => {
-                    diags.error(
-                        ctx.file,
-                        pos,
-                        format!("{}路径“{}”指向村文件夹之外。", if is_image { "图片" } else { "附件" }, truncate(&link.url, 60)),
-                        "出于安全考虑，图片和附件只能放在公告所在的文件夹（或其子文件夹）里，路径中不能有 .. 或以 / 开头。",
-                    );
-                    link.url.clear();
-                }
-                UrlCheck::Missing => {
-                    diags.error(
-                        ctx.file,
-                        pos,
-                        format!(
-                            "找不到{}文件“{}”。",
-                            if is_image { "图片" } else { "附件" },
-                            truncate(&link.url, 60)
-                        ),
-                        "请把文件放进公告所在的文件夹，并核对文件名（区分大小写）。",
-                    );
+                UrlCheck::Refused(problem) => {
+                    let (msg, hint) = problem.zh(what, &truncate(&link.url, 60));
+                    diags.error(ctx.file, pos, msg, hint);
                     link.url.clear();
                 }
             }
+        }
+        if to_link && let NodeValue::Image(link) = &data.value {
+            data.value = NodeValue::Link(link.clone());
         }
     }
     let mut html = String::new();
@@ -153,13 +429,152 @@ fn truncate(s: &str, n: usize) -> String {
 
 enum UrlCheck {
     Ok,
+    /// A picture on another host.
+    Outside,
     Attachment(String),
     Unsafe,
-    Escapes,
-    Missing,
+    Refused(Problem),
 }
 
-fn check_url(url: &str, base: &Path) -> UrlCheck {
+/// Why a file may not be attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// `..`, an absolute path, or a link that leads out of the folder.
+    Escapes,
+    Missing,
+    /// A folder, a FIFO, a socket, a device.
+    NotAFile,
+    /// A symbolic link (shortcut): only files put there on purpose are copied.
+    Link,
+    /// Not a document or picture type that may be published (the extension, lowercase).
+    Type(String),
+    /// Its bytes are not what its extension says.
+    Content(String),
+    /// Its name holds a personal number.
+    Personal(privacy::Kind, String),
+}
+
+impl Problem {
+    /// Message and hint for `what` (附件, 图片, 照片) written as `shown`.
+    pub fn zh(&self, what: &str, shown: &str) -> (String, String) {
+        match self {
+            Problem::Escapes => (
+                format!("{what}路径“{shown}”指向村文件夹之外。"),
+                "出于安全考虑，图片和附件只能放在公告所在的文件夹（或其子文件夹）里，路径中不能有 .. 或以 / 开头。".into(),
+            ),
+            Problem::Missing => (
+                format!("找不到{what}文件“{shown}”。"),
+                "请把文件放进公告所在的文件夹，并核对文件名（区分大小写）。".into(),
+            ),
+            Problem::NotAFile => (
+                format!("{what}“{shown}”不是普通文件（是文件夹或特殊文件），没有读取。"),
+                "请换成一个普通的文件。".into(),
+            ),
+            Problem::Link => (
+                format!("{what}“{shown}”是一个链接（快捷方式），不是文件本身，没有复制。"),
+                "请把要公开的文件本身复制到公告所在的文件夹里。".into(),
+            ),
+            Problem::Type(ext) => (
+                format!(
+                    "{what}“{shown}”是 {} 文件，不能公开。",
+                    if ext.is_empty() { "没有扩展名的".to_string() } else { format!(".{ext}") }
+                ),
+                if what == "附件" {
+                    format!("附件只能是 {}；网页、脚本、SVG 和内容源文件（.md、.yaml）不会被复制。", ATTACHMENT_TYPES_ZH)
+                } else {
+                    "图片只能是 JPG、PNG、GIF 或 WebP。".into()
+                },
+            ),
+            Problem::Content(ext) => (
+                format!("{what}“{shown}”的内容不是 .{ext} 文件（扩展名和内容不符）。"),
+                "请用原来的程序重新另存为正确的格式，不要只改扩展名。".into(),
+            ),
+            Problem::Personal(kind, masked) => (
+                format!("{what}的文件名“{shown}”里有完整的{}（{masked}），文件名会出现在网址里。", kind.zh()),
+                "请给文件改个名字，去掉其中的身份证号、手机号。".into(),
+            ),
+        }
+    }
+}
+
+/// What a clerk may attach, by extension: documents and pictures (DESIGN.md §7).
+pub const ATTACHMENT_TYPES: &[&str] = &[
+    "pdf", "jpg", "jpeg", "png", "gif", "webp", "doc", "docx", "xls", "xlsx",
+];
+const ATTACHMENT_TYPES_ZH: &str =
+    "PDF、图片（JPG、PNG、GIF、WebP）、Word（.doc、.docx）或 Excel（.xls、.xlsx）文件";
+/// Pictures, which are re-encoded before they are published.
+pub const PICTURE_TYPES: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
+
+/// The lowercase extension of a path's last segment.
+pub fn extension(path: &str) -> String {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// Whether `head` (a file's first bytes) is what a file with extension `ext` holds.
+fn content_matches(ext: &str, head: &[u8]) -> bool {
+    match ext {
+        "pdf" => head.starts_with(b"%PDF-"),
+        "jpg" | "jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "gif" => head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a"),
+        "webp" => head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP",
+        "doc" | "xls" => head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+        "docx" | "xlsx" => head.starts_with(b"PK\x03\x04"),
+        _ => false,
+    }
+}
+
+/// Check that `rel` (a path written in content, already percent-decoded) names a file a
+/// clerk may publish, inside `base`: a regular file, not a link, of an allowed type whose
+/// bytes match it, with no personal number in its name. `pictures`: only picture types.
+pub fn check_attachment(rel: &str, base: &Path, pictures: bool) -> Result<(), Problem> {
+    if rel.starts_with('/')
+        || rel.starts_with('\\')
+        || rel.contains(':')
+        || rel.split(['/', '\\']).any(|s| s == "..")
+    {
+        return Err(Problem::Escapes);
+    }
+    if let Some(f) = privacy::find(rel).into_iter().next() {
+        return Err(Problem::Personal(f.kind, f.masked));
+    }
+    let ext = extension(rel);
+    let allowed = if pictures {
+        PICTURE_TYPES
+    } else {
+        ATTACHMENT_TYPES
+    };
+    if !allowed.contains(&ext.as_str()) {
+        return Err(Problem::Type(ext));
+    }
+    let target: PathBuf = base.join(rel);
+    let meta = std::fs::symlink_metadata(&target).map_err(|_| Problem::Missing)?;
+    if meta.file_type().is_symlink() {
+        return Err(Problem::Link);
+    }
+    if !meta.file_type().is_file() {
+        return Err(Problem::NotAFile);
+    }
+    // A link to a folder on the way may still lead out: compare canonical paths.
+    match (target.canonicalize(), base.canonicalize()) {
+        (Ok(t), Ok(b)) if t.starts_with(&b) => {}
+        (Ok(_), Ok(_)) => return Err(Problem::Escapes),
+        _ => return Err(Problem::Missing),
+    }
+    let mut head = [0u8; 16];
+    let n = crate::source::read_head(&target, &mut head).map_err(|_| Problem::NotAFile)?;
+    if !content_matches(&ext, &head[..n]) {
+        return Err(Problem::Content(ext));
+    }
+    Ok(())
+}
+
+fn check_url(url: &str, base: &Path, image: bool) -> UrlCheck {
     let u = url.trim();
     if u.is_empty() || u.starts_with('#') {
         return UrlCheck::Ok;
@@ -170,32 +585,33 @@ fn check_url(url: &str, base: &Path) -> UrlCheck {
         && !lower[..i].contains('/')
     {
         let scheme = &lower[..i];
-        return if ["http", "https", "mailto", "tel"].contains(&scheme) {
-            UrlCheck::Ok
-        } else {
-            UrlCheck::Unsafe
+        return match scheme {
+            "http" | "https" if image => UrlCheck::Outside,
+            "http" | "https" | "mailto" | "tel" => UrlCheck::Ok,
+            _ => UrlCheck::Unsafe,
         };
     }
     if u.starts_with("//") {
-        return UrlCheck::Ok; // protocol-relative link to another host
+        // Protocol-relative: another host.
+        return if image {
+            UrlCheck::Outside
+        } else {
+            UrlCheck::Ok
+        };
     }
     let path = u.split(['?', '#']).next().unwrap_or("");
     let path = percent_decode(path);
-    if path.starts_with('/') || path.starts_with('\\') || path.split(['/', '\\']).any(|s| s == "..")
-    {
-        return UrlCheck::Escapes;
-    }
-    let target: PathBuf = base.join(&path);
-    // A symlink inside the folder may still lead out: compare canonical paths.
-    match (target.canonicalize(), base.canonicalize()) {
-        (Ok(t), Ok(b)) if t.starts_with(&b) && t.is_file() => UrlCheck::Attachment(path),
-        (Ok(_), Ok(_)) => UrlCheck::Escapes,
-        _ => UrlCheck::Missing,
+    match check_attachment(&path, base, image) {
+        Ok(()) => UrlCheck::Attachment(path),
+        Err(p) => UrlCheck::Refused(p),
     }
 }
 
 /// Decode `%XX` escapes in a URL path (invalid escapes are kept as they are).
 pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

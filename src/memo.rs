@@ -138,7 +138,11 @@ pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Digest>
     h.update(opts.base_url.as_deref().unwrap_or("\u{1}").as_bytes());
     h.update(b"\0");
     let t = opts.targets;
-    h.update(&[t.site as u8, t.posters as u8, t.wechat as u8]);
+    for (i, target) in crate::render::TARGETS.iter().enumerate() {
+        let id = crate::render::TargetId(i as u8);
+        h.update(target.name().as_bytes());
+        h.update(&[t.has(id) as u8]);
+    }
     for p in [&opts.root, &opts.output] {
         let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
         h.update(abs.as_os_str().as_encoded_bytes());
@@ -155,11 +159,8 @@ pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Digest>
         recent |= digest.recent;
         h.update(digest.hash.as_bytes());
     }
-    if t.posters {
-        h.update(&[crate::render::poster::use_system_fonts() as u8]);
-        if crate::render::poster::use_system_fonts() {
-            crate::render::poster::system_fonts(&mut h);
-        }
+    for (_, target) in t.iter() {
+        target.memo_inputs(&mut h);
     }
     Inputs {
         key: h.finalize(),

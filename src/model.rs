@@ -650,7 +650,8 @@ pub struct Notice {
     /// URL slug (file stem or `slug:`).
     pub slug: String,
     pub fm: FrontMatter,
-    /// Markdown body, already masked for private numbers.
+    /// Markdown body as written. Parse it only with `markdown::parse`, which masks personal
+    /// numbers; never show it as it is.
     pub body: String,
     /// Line in the file where the body starts (1-based), for body diagnostics.
     pub body_line: usize,
@@ -658,7 +659,7 @@ pub struct Notice {
     /// with every other diagnostic).
     pub body_html: String,
     /// Files the body references, relative to the notice's folder.
-    pub attachments: Vec<String>,
+    pub attachments: Vec<crate::markdown::Attachment>,
     /// blake3 of the masked file text: the notice's content hash.
     pub hash: String,
     pub index: crate::yamlspan::SpanIndex,

@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
+use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::publish::{self, Writer, Written};
-use crate::render::{self, Page, Sink};
+use crate::render::{Page, RenderCx, Sink, TargetId};
 use crate::theme::Theme;
 
 pub struct BuildOptions {
@@ -61,85 +62,96 @@ pub fn check(
     if let Some(prev) = crate::manifest::read(&root.join("output")) {
         crate::manifest::check(&site, &prev, today, diags);
     }
+    let theme = Theme::load(root, diags);
+    let progress = Progress::hidden();
+    let cx = RenderCx {
+        site: &site,
+        root,
+        theme: &theme,
+        today,
+        pages: None,
+        progress: &progress,
+        diags,
+    };
+    plan(&cx).report(diags);
     Some(site)
 }
 
-/// Which outputs to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Targets {
-    pub site: bool,
-    pub posters: bool,
-    pub wechat: bool,
-}
-
-impl Targets {
-    pub const ALL: Targets = Targets {
-        site: true,
-        posters: true,
-        wechat: true,
-    };
-
-    /// `site,posters,wechat` (any subset, comma-separated; Chinese names too).
-    pub fn parse(s: &str) -> Result<Targets, String> {
-        let mut t = Targets {
-            site: false,
-            posters: false,
-            wechat: false,
-        };
-        for part in s
-            .split([',', '，'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            match part {
-                "site" | "网站" | "网页" => t.site = true,
-                "posters" | "poster" | "海报" => t.posters = true,
-                "wechat" | "公众号" => t.wechat = true,
-                other => {
-                    return Err(format!(
-                        "--only 不认识“{other}”；可选 site、posters、wechat，用逗号隔开，例如 --only site,wechat。"
-                    ));
-                }
-            }
-        }
-        if t == (Targets {
-            site: false,
-            posters: false,
-            wechat: false,
-        }) {
-            return Err("--only 后面要写 site、posters、wechat 中的至少一个。".into());
-        }
-        Ok(t)
-    }
-
-    pub fn has(&self, t: render::Target) -> bool {
-        match t {
-            render::Target::Site => self.site,
-            render::Target::Posters => self.posters,
-            render::Target::Wechat => self.wechat,
-        }
-    }
-}
+pub use crate::render::Targets;
 
 /// What `serve` keeps between rebuilds: parsed files and rendered pages.
 #[derive(Default)]
 pub struct Caches {
     pub parse: crate::load::ParseCache,
-    pub pages: render::site::PageMemo,
+    pub pages: crate::render::site::PageMemo,
 }
 
-/// Forwards to the real sink and counts files for the progress line.
-struct Counted<'a> {
+/// Forwards to the real sink what the plan holds and the guard lets through, and counts
+/// files for the progress line. A file outside the plan, or one whose visible text still
+/// holds a full personal number, is an error naming its owner, and is not passed on.
+struct Planned<'a> {
     inner: &'a dyn Sink,
+    plan: &'a Plan,
+    guard: &'a crate::privacy::guard::Guard,
     progress: &'a Progress,
+    diags: &'a Diagnostics,
 }
 
-impl Sink for Counted<'_> {
+impl Planned<'_> {
+    fn planned(&self, path: &str) -> Option<&crate::plan::Owner> {
+        match self.plan.lookup(path) {
+            Some((_, owner)) => Some(owner),
+            None => {
+                self.diags.error(
+                    std::path::Path::new("content"),
+                    Pos::default(),
+                    format!("内部错误：要写入的 {path} 不在输出计划里，为安全起见没有发布。"),
+                    "这是 gongshi 的问题，请把这条信息反馈给维护人员。",
+                );
+                None
+            }
+        }
+    }
+}
+
+impl Sink for Planned<'_> {
     fn put(&self, page: Page, key: Option<blake3::Hash>) {
-        self.inner.put(page, key);
+        self.put_shown(page, key, None);
+    }
+    fn put_shown(&self, page: Page, key: Option<blake3::Hash>, text: Option<&str>) {
+        let Some(owner) = self.planned(&page.path) else {
+            return;
+        };
+        let leaks = self.guard.check(&page.path, &page.bytes, text);
+        if !leaks.is_empty() {
+            let file = owner
+                .file
+                .clone()
+                .unwrap_or_else(|| std::path::PathBuf::from("content/site.yaml"));
+            for l in leaks {
+                self.diags.error(
+                    &file,
+                    Pos::default(),
+                    format!(
+                        "生成的 {} 的{}里仍有完整的{}（{}），为保护个人信息，没有发布（来自{}）。",
+                        page.path,
+                        l.place,
+                        l.kind.zh(),
+                        l.masked,
+                        owner.what
+                    ),
+                    "号码的写法躲过了打码（如被拆开、转义或藏在属性里）。请在这个文件里找到并删去它；公开的联系电话请写在 contacts 或 objection 的 channels 的 phone 里。",
+                );
+            }
+            return;
+        }
+        self.inner.put_shown(page, key, text);
         self.progress.file();
     }
     fn reuse(&self, path: &str, key: &blake3::Hash) -> bool {
+        if self.plan.lookup(path).is_none() {
+            return false;
+        }
         let kept = self.inner.reuse(path, key);
         if kept {
             self.progress.file();
@@ -154,9 +166,28 @@ impl Sink for Counted<'_> {
     }
 }
 
-/// Load, validate and render the chosen targets into `sink`. `false` when there were
-/// errors (they are in `diags`). `caches` lets `serve` skip work on files that did not
-/// change.
+/// Every file every target will write (and the manifest), before anything is made.
+pub fn plan(cx: &RenderCx<'_>) -> Plan {
+    let mut plan = Plan::new();
+    let core = plan.owner(crate::plan::Owner::generated("gongshi 的发布记录"));
+    plan.file(crate::manifest::FILE, TargetId::CORE, core);
+    for name in [
+        crate::publish::INDEX,
+        crate::publish::MARKER,
+        crate::memo::FILE,
+        ".gitkeep",
+    ] {
+        plan.file(name, TargetId::CORE, core);
+    }
+    for (i, t) in crate::render::TARGETS.iter().enumerate() {
+        t.plan(cx, TargetId(i as u8), &mut plan);
+    }
+    plan
+}
+
+/// Load, validate, plan and render the chosen targets into `sink`. The plan on success;
+/// `None` when there were errors (they are in `diags`). `caches` lets `serve` skip work on
+/// files that did not change.
 #[allow(clippy::too_many_arguments)]
 pub fn render_all(
     root: &Path,
@@ -169,18 +200,11 @@ pub fn render_all(
     sink: &dyn Sink,
     progress: &Progress,
     diags: &Diagnostics,
-) -> bool {
-    let sink = &Counted {
-        inner: sink,
-        progress,
-    };
+) -> Option<Plan> {
     let cache = caches.map(|c| &c.parse);
     let t0 = Instant::now();
     progress.stage("读取内容", 0);
-    let Some(site) = crate::load::load_scanned(root, scanned, diags, cache) else {
-        return false;
-    };
-    let mut site = site;
+    let mut site = crate::load::load_scanned(root, scanned, diags, cache)?;
     crate::progress::timing("load", t0);
     progress.stage("检查内容", 0);
     if let Some(u) = base_url {
@@ -191,57 +215,45 @@ pub fn render_all(
         crate::manifest::check(&site, prev, today, diags);
     }
     let theme = Theme::load(root, diags);
+    let cx = RenderCx {
+        site: &site,
+        root,
+        theme: &theme,
+        today,
+        pages: caches.map(|c| &c.pages),
+        progress,
+        diags,
+    };
+    // The plan is checked with everything else: a collision is one more content error.
+    let plan = plan(&cx);
+    plan.report(diags);
     if diags.has_errors() {
-        return false;
+        return None;
     }
     crate::progress::timing("validate", t0);
-    // The manifest is made while the pages render; it is written only if the build succeeds.
-    let (site_ok, manifest) = rayon::join(
+    let guard = crate::privacy::guard::Guard::new(&site);
+    let sink = &Planned {
+        inner: sink,
+        plan: &plan,
+        guard: &guard,
+        progress,
+        diags,
+    };
+    // The manifest is made while the targets render; it is written only if the build succeeds.
+    let (ok, manifest) = rayon::join(
         || {
-            if !targets.site {
-                return true;
+            for (_, t) in targets.iter() {
+                if diags.has_errors() || !t.render(&cx, sink) {
+                    return false;
+                }
+                crate::progress::timing(t.name(), t0);
             }
-            progress.stage("生成网页", 0);
-            let ok = render::site::render(
-                &site,
-                root,
-                &theme,
-                today,
-                caches.map(|c| &c.pages),
-                sink,
-                diags,
-            )
-            .is_some();
-            crate::progress::timing("site", t0);
-            ok
+            true
         },
         || crate::manifest::to_json(&site),
     );
-    if !site_ok {
-        return false;
-    }
-    if targets.wechat && !diags.has_errors() {
-        progress.stage("生成公众号文章", 0);
-        render::wechat::render(&site, root, &theme, today, sink, diags);
-        crate::progress::timing("wechat", t0);
-    }
-    // Posters (Typst → PDF); `serve` asks for them in a second pass after the pages are up.
-    if targets.posters && !diags.has_errors() {
-        let total = site.rules.len() + render::site::placed(&site).len();
-        progress.stage("生成海报", total);
-        render::poster::render(
-            &site,
-            root,
-            &theme,
-            today,
-            sink,
-            &|n| progress.step(n),
-            diags,
-        );
-        crate::progress::timing("posters", t0);
-    }
-    if diags.has_errors() {
-        return false;
+    if !ok || diags.has_errors() {
+        return None;
     }
     sink.put(
         Page {
@@ -250,11 +262,15 @@ pub fn render_all(
         },
         None,
     );
+    if diags.has_errors() {
+        return None;
+    }
     crate::progress::timing("done", t0);
     // A province's model is millions of small allocations: free it on the pool while the
     // caller publishes, instead of making the caller wait.
+    drop(theme);
     rayon::spawn(move || drop(site));
-    true
+    Some(plan)
 }
 
 pub fn build(opts: &BuildOptions) -> Outcome {
@@ -314,7 +330,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
-    let ok = render_all(
+    let plan = render_all(
         &opts.root,
         scanned,
         opts.today,
@@ -326,12 +342,12 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         &progress,
         &diags,
     );
-    if !ok {
+    let Some(plan) = plan else {
         return fail(diags);
-    }
+    };
     progress.stage("发布", 0);
     crate::memo::forget(&output_abs);
-    let written = match writer.finish(|t| opts.targets.has(t)) {
+    let written = match writer.finish(&plan, opts.targets) {
         Ok(w) => w,
         Err(e) => {
             drop(progress);
@@ -350,7 +366,12 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         crate::memo::store(&output_abs, &inputs, index, &diagnostics);
         crate::progress::timing("memo stored", start);
     }
-    crate::cache::prune_after_build(&opts.root, opts.targets.posters, opts.targets.wechat);
+    let kinds: Vec<crate::cache::Kind> = opts
+        .targets
+        .iter()
+        .flat_map(|(_, t)| t.caches().iter().copied())
+        .collect();
+    crate::cache::prune_after_build(&opts.root, &kinds);
     drop(progress);
     Outcome {
         diagnostics,

@@ -80,6 +80,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
+        remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -125,6 +126,44 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&old);
         }
         Ok(())
+    }
+}
+
+/// Remove what a build that was killed left beside the output (its staging, backup or
+/// moved-aside folder), once the process that made it is gone.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let pid = ["staging-", "backup-", "old-"]
+            .iter()
+            .find_map(|k| rest.strip_prefix(k))
+            .and_then(|p| p.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        if pid != std::process::id() && !process_alive(pid) {
+            let output = parent.join(name);
+            // Killed between moving the old output aside and moving the new one in: the
+            // old one goes back.
+            if rest.starts_with("old-") && !output.exists() {
+                let _ = std::fs::rename(e.path(), &output);
+            } else {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        // Without a way to tell, assume it still runs.
+        true
     }
 }
 
@@ -387,8 +426,14 @@ impl Writer {
     }
 
     /// Publish: keep the previous output's files of targets this build did not make, remove
-    /// the ones it no longer makes, move the new and changed files in, write the index.
-    pub fn finish(self, built: impl Fn(crate::render::Target) -> bool) -> io::Result<Written> {
+    /// the ones it no longer makes, move the new and changed files in, write the index. An
+    /// error at any step puts back every file already moved or removed: the previous output
+    /// is then as it was.
+    pub fn finish(
+        self,
+        plan: &crate::plan::Plan,
+        built: crate::render::Targets,
+    ) -> io::Result<Written> {
         use rayon::prelude::*;
         if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
@@ -399,10 +444,13 @@ impl Writer {
             if new.contains_key(p) {
                 continue;
             }
-            if built(crate::render::Target::of(p)) {
-                removed.push(p);
-            } else if self.in_place {
-                new.insert(p.clone(), *e);
+            // A file of a target this build did not make stays, if it is still planned; a
+            // file nothing plans any more (its notice is gone) goes.
+            match plan.target_of(p) {
+                Some(t) if !built.has(t) && self.in_place => {
+                    new.insert(p.clone(), *e);
+                }
+                _ => removed.push(p),
             }
         }
         let mut paths: Vec<(&String, &Entry)> = new.iter().collect();
@@ -449,43 +497,209 @@ impl Writer {
             self.staging.commit()?;
             return Ok(counts);
         }
-        // Everything is staged: from here on only renames and removals.
         let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
-        staged
-            .par_iter()
-            .try_for_each(|rel| move_into(&self.staging.dir, &self.output, rel))?;
-        removed.par_iter().for_each(|rel| {
-            let p = self.output.join(rel);
-            if std::fs::remove_file(&p).is_ok() {
-                // Drop folders left empty (a village that was deleted); stops at the first
-                // folder that still holds something.
-                let mut dir = p.parent();
-                while let Some(d) = dir
-                    && d != self.output
-                    && std::fs::remove_dir(d).is_ok()
-                {
-                    dir = d.parent();
+        let mut tx = Transaction::new(&self.output)?;
+        let result = (|| {
+            // Before anything moves: every place a new file goes must be free for it (a
+            // folder made by hand where a page goes would fail halfway otherwise).
+            staged
+                .par_iter()
+                .try_for_each(|rel| place_is_free(&self.output, rel))?;
+            let done: Vec<io::Result<Step>> = staged
+                .par_iter()
+                .map(|rel| tx.replace(&self.staging.dir, rel))
+                .chain(removed.par_iter().map(|rel| tx.remove(rel)))
+                .collect();
+            let mut first_error = None;
+            for d in done {
+                match d {
+                    Ok(step) => tx.steps.push(step),
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
                 }
             }
-        });
-        if !index_unchanged {
-            std::fs::rename(self.staging.dir.join(INDEX), self.output.join(INDEX))?;
+            if let Some(e) = first_error {
+                return Err(e);
+            }
+            if !index_unchanged {
+                let step = tx.replace(&self.staging.dir, INDEX)?;
+                tx.steps.push(step);
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => {
+                tx.commit();
+                Ok(counts)
+            }
+            Err(e) => {
+                tx.rollback();
+                Err(e)
+            }
         }
-        Ok(counts)
     }
 }
 
-/// Rename `from/rel` to `to/rel`, creating folders in `to` as needed.
-fn move_into(from: &Path, to: &Path, rel: &str) -> io::Result<()> {
-    let dst = to.join(rel);
-    match std::fs::rename(from.join(rel), &dst) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(parent) = dst.parent() {
-                std::fs::create_dir_all(parent)?;
+/// `output/rel` is a file or nothing, and every folder above it a folder or nothing.
+fn place_is_free(output: &Path, rel: &str) -> io::Result<()> {
+    let mut p = output.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        p.push(part);
+        let last = i + 1 == parts.len();
+        match std::fs::symlink_metadata(&p) {
+            Err(_) => return Ok(()),
+            Ok(m) if last && m.is_file() => return Ok(()),
+            Ok(m) if !last && m.is_dir() => continue,
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "输出文件夹里的 {} 是手工放进去的{}，gongshi 要在这里写入文件",
+                    parts[..=i].join("/"),
+                    if last { "文件夹" } else { "文件" }
+                )));
             }
-            std::fs::rename(from.join(rel), &dst)
         }
-        r => r,
+    }
+    Ok(())
+}
+
+/// What publishing did to one path, to undo it.
+enum Step {
+    /// A new or changed file moved in; `backup` holds the previous one, if any.
+    Replaced {
+        rel: String,
+        backup: bool,
+        made: Vec<PathBuf>,
+    },
+    /// A file no longer made, moved to the backup folder.
+    Removed { rel: String },
+}
+
+/// Moves into the output that can all be undone: a replaced or removed file is first kept
+/// (as a hard link, or moved) in a backup folder beside the output.
+struct Transaction {
+    output: PathBuf,
+    backup: PathBuf,
+    steps: Vec<Step>,
+}
+
+impl Transaction {
+    fn new(output: &Path) -> io::Result<Transaction> {
+        let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let backup = parent.join(format!(".{name}.backup-{}", std::process::id()));
+        if backup.exists() {
+            std::fs::remove_dir_all(&backup)?;
+        }
+        Ok(Transaction {
+            output: output.to_path_buf(),
+            backup,
+            steps: Vec::new(),
+        })
+    }
+
+    fn keep_aside(&self, rel: &str, how: fn(&Path, &Path) -> io::Result<()>) -> io::Result<bool> {
+        let from = self.output.join(rel);
+        if std::fs::symlink_metadata(&from).is_err() {
+            return Ok(false);
+        }
+        let to = self.backup.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        how(&from, &to)?;
+        Ok(true)
+    }
+
+    fn replace(&self, staging: &Path, rel: &str) -> io::Result<Step> {
+        let backup = self.keep_aside(rel, |a, b| std::fs::hard_link(a, b))?;
+        let dst = self.output.join(rel);
+        let mut made = Vec::new();
+        if let Err(e) = std::fs::rename(staging.join(rel), &dst) {
+            if e.kind() != io::ErrorKind::NotFound {
+                return Err(e);
+            }
+            // Folders that do not exist yet, made top down (and removed again on undo).
+            let mut missing = Vec::new();
+            let mut d = dst.parent();
+            while let Some(p) = d
+                && p != self.output
+                && !p.exists()
+            {
+                missing.push(p.to_path_buf());
+                d = p.parent();
+            }
+            for p in missing.iter().rev() {
+                match std::fs::create_dir(p) {
+                    Ok(()) => made.push(p.clone()),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if let Err(e) = std::fs::rename(staging.join(rel), &dst) {
+                for d in made.iter().rev() {
+                    let _ = std::fs::remove_dir(d);
+                }
+                return Err(e);
+            }
+        }
+        Ok(Step::Replaced {
+            rel: rel.to_string(),
+            backup,
+            made,
+        })
+    }
+
+    fn remove(&self, rel: &str) -> io::Result<Step> {
+        self.keep_aside(rel, |a, b| std::fs::rename(a, b))?;
+        Ok(Step::Removed {
+            rel: rel.to_string(),
+        })
+    }
+
+    /// Everything is in place: drop the backups and folders left empty by removals.
+    fn commit(self) {
+        for s in &self.steps {
+            if let Step::Removed { rel } = s {
+                // Drop folders left empty (a village that was deleted); stops at the first
+                // folder that still holds something.
+                let mut dir = self.output.join(rel).parent().map(Path::to_path_buf);
+                while let Some(d) = dir
+                    && d != self.output
+                    && std::fs::remove_dir(&d).is_ok()
+                {
+                    dir = d.parent().map(Path::to_path_buf);
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.backup);
+    }
+
+    /// Put every file back as it was before publishing began.
+    fn rollback(self) {
+        for s in self.steps.iter().rev() {
+            match s {
+                Step::Replaced { rel, backup, made } => {
+                    let dst = self.output.join(rel);
+                    if *backup {
+                        let _ = std::fs::rename(self.backup.join(rel), &dst);
+                    } else {
+                        let _ = std::fs::remove_file(&dst);
+                    }
+                    for d in made.iter().rev() {
+                        let _ = std::fs::remove_dir(d);
+                    }
+                }
+                Step::Removed { rel } => {
+                    let _ = std::fs::rename(self.backup.join(rel), self.output.join(rel));
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.backup);
     }
 }
 

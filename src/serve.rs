@@ -29,7 +29,10 @@ pub type Files = HashMap<String, Arc<Vec<u8>>>;
 
 #[derive(Default)]
 struct State {
+    /// From the pages pass (the fast targets).
     files: Files,
+    /// From the slow pass (posters, WeChat exports), kept until the next slow pass.
+    slow: Files,
     /// Diagnostics of a failed rebuild, injected into every served page.
     banner: Option<String>,
 }
@@ -53,22 +56,14 @@ impl Rebuilder {
     /// The web pages in memory (posters and WeChat exports come separately, see
     /// [`Rebuilder::slow_outputs`]), or the diagnostics that stopped it.
     pub fn rebuild(&self) -> (Option<Files>, Vec<Diagnostic>) {
-        self.run(pipeline::Targets {
-            site: true,
-            posters: false,
-            wechat: false,
-        })
+        self.run(pipeline::Targets::by_speed(true))
     }
 
     /// Posters and WeChat exports: far slower per notice than a page (Typst; CSS inlining
     /// and sanitising), so `serve` adds them after the pages are up. An edited notice is on
     /// screen within the page rebuild, not after every export of the county is redone.
     pub fn slow_outputs(&self) -> (Option<Files>, Vec<Diagnostic>) {
-        self.run(pipeline::Targets {
-            site: false,
-            posters: true,
-            wechat: true,
-        })
+        self.run(pipeline::Targets::by_speed(false))
     }
 
     fn run(&self, targets: pipeline::Targets) -> (Option<Files>, Vec<Diagnostic>) {
@@ -87,7 +82,7 @@ impl Rebuilder {
             &crate::progress::Progress::hidden(),
             &diags,
         );
-        let files = ok.then(|| {
+        let files = ok.is_some().then(|| {
             sink.into_pages()
                 .into_iter()
                 .map(|p| (p.path, Arc::new(p.bytes)))
@@ -143,9 +138,12 @@ fn respond(state: &RwLock<State>, uri: &Uri) -> Response<Body> {
     } else {
         vec![path.clone(), format!("{path}/index.html")]
     };
-    let found = candidates
-        .iter()
-        .find_map(|k| st.files.get(k).map(|b| (k, b.clone())));
+    let found = candidates.iter().find_map(|k| {
+        st.files
+            .get(k)
+            .or_else(|| st.slow.get(k))
+            .map(|b| (k, b.clone()))
+    });
     let Some((key, bytes)) = found else {
         let mut body =
             String::from("<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><body>");
@@ -188,11 +186,6 @@ fn print_report(diags: &[Diagnostic], ok: bool, ms: u128) {
     }
 }
 
-/// Whether a served file comes from the pages pass (the rest come from the slow pass).
-fn from_pages(path: &str) -> bool {
-    crate::render::Target::of(path) == crate::render::Target::Site
-}
-
 /// The slow pass (posters, WeChat exports), on its own thread after the pages are served.
 /// Requests that pile up while it works become one pass.
 fn slow_pass_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mpsc::Sender<()> {
@@ -210,12 +203,7 @@ fn slow_pass_worker(state: Arc<RwLock<State>>, rebuilder: Arc<Rebuilder>) -> mps
             match slow {
                 Some(p) => {
                     let mut st = state.write().unwrap_or_else(|e| e.into_inner());
-                    st.files.retain(|k, _| from_pages(k));
-                    for (k, v) in p {
-                        if !from_pages(&k) {
-                            st.files.insert(k, v);
-                        }
-                    }
+                    st.slow = p;
                 }
                 None => {
                     for d in diags.iter().filter(|d| d.is_error()) {
@@ -236,13 +224,8 @@ fn apply(state: &RwLock<State>, rebuilder: &Rebuilder, reloader: &Reloader) -> b
     {
         let mut st = state.write().unwrap_or_else(|e| e.into_inner());
         match files {
-            Some(mut f) => {
-                // Keep the current posters and exports until the slow pass replaces them.
-                for (k, v) in &st.files {
-                    if !from_pages(k) && !f.contains_key(k) {
-                        f.insert(k.clone(), v.clone());
-                    }
-                }
+            Some(f) => {
+                // The current posters and exports stay until the slow pass replaces them.
                 st.files = f;
                 st.banner = None;
             }
@@ -307,12 +290,36 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         });
     }
 
+    let (bind, port) = (opts.bind.clone(), opts.port);
     let app = axum::Router::new()
         .fallback(move |uri: Uri| {
             let state = state.clone();
             async move { respond(&state, &uri) }
         })
-        .layer(livereload);
+        .layer(livereload)
+        // A page on another site cannot reach the preview through a name of its own that
+        // resolves here (DNS rebinding): only requests for the address we listen on.
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                let host = req
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_string);
+                let ok = host_allowed(host.as_deref(), &bind, port);
+                async move {
+                    if ok {
+                        next.run(req).await
+                    } else {
+                        Response::builder()
+                            .status(StatusCode::MISDIRECTED_REQUEST)
+                            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+                            .body(Body::from("这个预览服务只回答发给本机预览地址的请求。"))
+                            .unwrap_or_default()
+                    }
+                }
+            },
+        ));
     let addr = format!("{}:{}", opts.bind, opts.port);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -329,6 +336,41 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     })?;
     drop(debouncer);
     Ok(())
+}
+
+/// Whether a request's `Host` names the address `serve` listens on (`bind:port`; the
+/// loopback names when it listens on loopback; any address literal when on all interfaces).
+pub fn host_allowed(host: Option<&str>, bind: &str, port: u16) -> bool {
+    let Some(host) = host else { return false };
+    // `name:port`, `[v6]:port`, or the name alone (some tools leave the port out).
+    let (name, p) = match host.rsplit_once(':') {
+        Some((n, p)) if n.starts_with('[') || !n.contains(':') => (n, Some(p)),
+        _ if host.starts_with('[') || !host.contains(':') => (host, None),
+        _ => return false,
+    };
+    if p.is_some_and(|p| p.parse::<u16>() != Ok(port)) {
+        return false;
+    }
+    let name = name
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let bind = bind
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let loopback = |n: &str| {
+        n == "localhost"
+            || n.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
+    if name == bind || (loopback(&bind) && loopback(&name)) {
+        return true;
+    }
+    let any = bind
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_unspecified());
+    any && name.parse::<std::net::IpAddr>().is_ok()
 }
 
 fn is_relevant(ev: &DebounceEventResult, content: &Path, themes: &Path) -> bool {
@@ -348,5 +390,24 @@ fn is_relevant(ev: &DebounceEventResult, content: &Path, themes: &Path) -> bool 
                 })
         }),
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_the_address_served_is_answered() {
+        assert!(host_allowed(Some("127.0.0.1:1111"), "127.0.0.1", 1111));
+        assert!(host_allowed(Some("localhost:1111"), "127.0.0.1", 1111));
+        assert!(host_allowed(Some("[::1]:1111"), "127.0.0.1", 1111));
+        assert!(!host_allowed(Some("evil.example:1111"), "127.0.0.1", 1111));
+        assert!(!host_allowed(Some("127.0.0.1:2222"), "127.0.0.1", 1111));
+        assert!(host_allowed(Some("127.0.0.1"), "127.0.0.1", 1111));
+        assert!(!host_allowed(Some("rebind.example"), "127.0.0.1", 1111));
+        assert!(!host_allowed(None, "127.0.0.1", 1111));
+        assert!(host_allowed(Some("192.168.1.5:1111"), "0.0.0.0", 1111));
+        assert!(!host_allowed(Some("rebind.example:1111"), "0.0.0.0", 1111));
     }
 }

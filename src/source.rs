@@ -16,11 +16,15 @@ pub fn read_text(abs: &Path, rel: &Path, len: Option<u64>, diags: &Diagnostics) 
             rel,
             Pos::default(),
             format!("无法读取文件：{}", io_zh(&e)),
-            "请检查文件是否存在、是否有读取权限。",
+            if e.to_string() == NOT_REGULAR {
+                "请删除这个特殊文件，或换成一个普通的文本文件。"
+            } else {
+                "请检查文件是否存在、是否有读取权限。"
+            },
         );
     };
     // One open, one read, one close: a province has 200,000 files, so system calls add up.
-    let mut file = std::fs::File::open(abs).map_err(cannot).ok()?;
+    let mut file = open_regular(abs).map_err(cannot).ok()?;
     let len = match len {
         Some(l) => l,
         None => file.metadata().map_err(cannot).ok()?.len(),
@@ -68,6 +72,41 @@ pub fn read_text(abs: &Path, rel: &Path, len: Option<u64>, diags: &Diagnostics) 
         Ok(text) => decode(text.as_bytes(), rel, diags),
         Err(e) => decode(e.as_bytes(), rel, diags),
     }
+}
+
+/// Open `path` for reading only if it is a regular file. A FIFO, socket or device is refused
+/// without blocking (opening a FIFO waits for a writer: a build would hang).
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o.open(path)?;
+    if !f.metadata()?.file_type().is_file() {
+        return Err(std::io::Error::other(NOT_REGULAR));
+    }
+    Ok(f)
+}
+
+const NOT_REGULAR: &str = "不是普通文件（是文件夹、管道、设备等特殊文件）";
+
+/// The first bytes of a regular file (for checking its type).
+pub fn read_head(path: &Path, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read as _;
+    let mut f = open_regular(path)?;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Read `file` to its end, but never more than [`MAX_FILE_BYTES`] + 1 bytes (the limit holds
@@ -169,6 +208,7 @@ pub fn io_zh(e: &std::io::Error) -> String {
     match e.kind() {
         NotFound => "文件不存在".into(),
         PermissionDenied => "没有权限".into(),
+        IsADirectory => "这是一个文件夹".into(),
         _ => format!("{e}"),
     }
 }

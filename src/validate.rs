@@ -854,34 +854,21 @@ impl<'a> Validator<'a> {
     }
 
     fn photo(&self, photo: &str, path: &str, n: &Notice, v: &Village) {
-        let bad = photo.starts_with('/')
-            || photo.starts_with('\\')
-            || photo.contains("..")
-            || photo.contains(':');
-        let base = Path::new("content").join(&v.path);
-        if bad {
-            self.err(
-                &n.file,
-                n.index.pos(path),
-                format!("照片路径“{photo}”指向村文件夹之外。"),
-                "照片要放在村文件夹里，这里只写文件名，例如 photo: wangjianguo.jpg。",
-            );
-        } else if !self.root_has(&base.join(photo)) {
-            self.err(
-                &n.file,
-                n.index.pos(path),
-                format!("找不到照片“{photo}”。"),
-                format!("请把照片放进 {} 文件夹，并核对文件名。", base.display()),
-            );
-        }
-    }
-
-    fn root_has(&self, rel: &Path) -> bool {
-        // The loader checked links; here the photo must be an existing regular file.
-        let p = self.root.join(rel);
-        match (p.canonicalize(), self.root.join("content").canonicalize()) {
-            (Ok(t), Ok(c)) => t.starts_with(c) && t.is_file(),
-            _ => false,
+        let base = self.root.join("content").join(&v.path);
+        if let Err(p) = crate::markdown::check_attachment(photo, &base, true) {
+            let (msg, hint) = p.zh("照片", photo);
+            let hint = match p {
+                crate::markdown::Problem::Escapes => {
+                    "照片要放在村文件夹里，这里只写文件名，例如 photo: wangjianguo.jpg。"
+                        .to_string()
+                }
+                crate::markdown::Problem::Missing => format!(
+                    "请把照片放进 {} 文件夹，并核对文件名。",
+                    Path::new("content").join(&v.path).display()
+                ),
+                _ => hint,
+            };
+            self.err(&n.file, n.index.pos(path), msg, hint);
         }
     }
 

@@ -204,19 +204,21 @@ fn the_server_rebuilds_and_reports_errors_in_pages() {
             .spawn()
             .unwrap(),
     );
-    let get = |path: &str| -> String {
+    let get_as = |path: &str, host: &str| -> String {
         let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
             return String::new();
         };
         let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
         let _ = write!(
             s,
-            "GET /{path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         );
         let mut b = Vec::new();
         let _ = s.read_to_end(&mut b);
         String::from_utf8_lossy(&b).into_owned()
     };
+    let own_host = format!("127.0.0.1:{port}");
+    let get = |path: &str| get_as(path, &own_host);
     let wait_for = |path: &str, pred: &dyn Fn(&str) -> bool, what: &str| {
         let start = Instant::now();
         loop {
@@ -236,6 +238,10 @@ fn the_server_rebuilds_and_reports_errors_in_pages() {
         &|b| b.contains("张庄村选民登记公告"),
         "first build",
     );
+    // A page elsewhere reaching the preview under a name of its own gets nothing.
+    let other = get_as("t/v/voters/", &format!("rebind.example:{port}"));
+    assert!(other.starts_with("HTTP/1.1 421"), "{other}");
+    assert!(!other.contains("张庄村选民登记公告"));
     assert!(
         page.contains("livereload") || page.contains("tower-livereload"),
         "no live-reload script injected"

@@ -9,34 +9,138 @@ pub mod site;
 pub mod view;
 pub mod wechat;
 
+use std::path::Path;
 use std::sync::Mutex;
+
+use jiff::civil;
 
 pub use site::Page;
 
-/// Which output a file belongs to, for `build --only` and for carrying over files of
-/// targets that were not built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Site,
-    Posters,
-    Wechat,
+use crate::diag::Diagnostics;
+use crate::model::Site;
+use crate::plan::Plan;
+use crate::progress::Progress;
+use crate::theme::Theme;
+
+/// A target's place in [`TARGETS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TargetId(pub u8);
+
+impl TargetId {
+    /// Files every build makes whatever its targets (the manifest).
+    pub const CORE: TargetId = TargetId(u8::MAX);
+
+    pub fn get(self) -> Option<&'static dyn Target> {
+        TARGETS.get(self.0 as usize).copied()
+    }
 }
 
-impl Target {
-    /// The target a path inside the output belongs to.
-    pub fn of(path: &str) -> Target {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        // Attachments may be PDFs too: only posters and print files are the poster target.
-        if name == "poster.pdf" || path.starts_with("print/") {
-            Target::Posters
-        } else if name == "wechat.html"
-            || name.starts_with("wechat.fragment")
-            || (name.starts_with("draft") && name.ends_with(".json"))
-        {
-            Target::Wechat
-        } else {
-            Target::Site
+/// An output target: the site, posters, WeChat exports (and the ones later issues add).
+/// Adding one is a module that implements this and a line in [`TARGETS`]: `--only`, the
+/// build memo's key, the output plan, publishing and `serve` all read the list.
+pub trait Target: Sync {
+    /// The name `--only` takes, and the memo key records.
+    fn name(&self) -> &'static str;
+    /// Other names `--only` accepts (Chinese).
+    fn aliases(&self) -> &'static [&'static str];
+    /// `serve` makes it before showing a change (pages), rather than after (slow targets).
+    fn fast(&self) -> bool;
+    /// Folders of `<root>/.gongshi-cache/` it keeps, pruned after a build that made it.
+    fn caches(&self) -> &'static [crate::cache::Kind] {
+        &[]
+    }
+    /// What it is made from beyond content, theme and program, for the build memo's key
+    /// (the machine's fonts, for posters).
+    fn memo_inputs(&self, _h: &mut blake3::Hasher) {}
+    /// Every file it will write, with its owner.
+    fn plan(&self, cx: &RenderCx<'_>, id: TargetId, plan: &mut Plan);
+    /// Make its files into `sink`; `false` when it could not (the reason is in `diags`).
+    fn render(&self, cx: &RenderCx<'_>, sink: &dyn Sink) -> bool;
+}
+
+/// Every output target, in the order they are made.
+pub static TARGETS: &[&dyn Target] = &[
+    &site::SiteTarget,
+    &wechat::WechatTarget,
+    &poster::PosterTarget,
+];
+
+/// What every target renders from.
+pub struct RenderCx<'a> {
+    pub site: &'a Site,
+    pub root: &'a Path,
+    pub theme: &'a Theme,
+    pub today: civil::Date,
+    /// Pages kept between `serve` rebuilds.
+    pub pages: Option<&'a site::PageMemo>,
+    pub progress: &'a Progress,
+    pub diags: &'a Diagnostics,
+}
+
+/// Which targets a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets(u32);
+
+impl Targets {
+    pub fn all() -> Targets {
+        Targets((1u32 << TARGETS.len()) - 1)
+    }
+
+    pub fn none() -> Targets {
+        Targets(0)
+    }
+
+    /// The targets `serve` makes first (`fast`) or after (`!fast`).
+    pub fn by_speed(fast: bool) -> Targets {
+        let mut t = Targets::none();
+        for (i, x) in TARGETS.iter().enumerate() {
+            if x.fast() == fast {
+                t.0 |= 1 << i;
+            }
         }
+        t
+    }
+
+    pub fn has(&self, id: TargetId) -> bool {
+        id == TargetId::CORE || (id.0 < 32 && self.0 & (1 << id.0) != 0)
+    }
+
+    /// The chosen targets with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (TargetId, &'static dyn Target)> + '_ {
+        TARGETS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(i, t)| (TargetId(i as u8), *t))
+    }
+
+    /// `site,posters,wechat` (any subset, comma-separated; Chinese names too).
+    pub fn parse(s: &str) -> Result<Targets, String> {
+        let names = TARGETS
+            .iter()
+            .map(|t| t.name())
+            .collect::<Vec<_>>()
+            .join("、");
+        let mut t = Targets::none();
+        for part in s
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let Some(i) = TARGETS
+                .iter()
+                .position(|x| x.name() == part || x.aliases().contains(&part))
+            else {
+                return Err(format!(
+                    "--only 不认识“{part}”；可选 {names}，用逗号隔开，例如 --only site,wechat。"
+                ));
+            };
+            t.0 |= 1 << i;
+        }
+        if t == Targets::none() {
+            return Err(format!("--only 后面要写 {names} 中的至少一个。"));
+        }
+        Ok(t)
     }
 }
 
@@ -44,6 +148,11 @@ impl Target {
 pub trait Sink: Sync {
     /// A finished file. `key` is the hash of everything it was made from, when known.
     fn put(&self, page: Page, key: Option<blake3::Hash>);
+    /// Like [`Sink::put`] for a file whose bytes are not text (a PDF), with the text a
+    /// reader sees in it, for the last privacy guard.
+    fn put_shown(&self, page: Page, key: Option<blake3::Hash>, _text: Option<&str>) {
+        self.put(page, key);
+    }
     /// Keep the file at `path` from the previous build without rendering it again, if it
     /// was made from the same inputs (`key`). `true` when the sink has taken care of it.
     fn reuse(&self, _path: &str, _key: &blake3::Hash) -> bool {
@@ -143,7 +252,6 @@ fn any_to_escape(chunk: &[u8; 32]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Target;
 
     #[test]
     fn escaping_matches_tera() {
@@ -178,16 +286,12 @@ mod tests {
     }
 
     #[test]
-    fn targets_of_paths() {
-        assert_eq!(Target::of("a/b/c/index.html"), Target::Site);
-        assert_eq!(Target::of("a/b/c/poster.pdf"), Target::Posters);
-        assert_eq!(Target::of("print/a/b.pdf"), Target::Posters);
-        assert_eq!(Target::of("a/b/c/wechat.html"), Target::Wechat);
-        assert_eq!(Target::of("a/b/c/wechat.fragment.2.html"), Target::Wechat);
-        assert_eq!(Target::of("a/b/c/draft.json"), Target::Wechat);
-        assert_eq!(Target::of("a/wechat.html"), Target::Wechat);
-        assert_eq!(Target::of("manifest.json"), Target::Site);
-        assert_eq!(Target::of("static/style.css"), Target::Site);
-        assert_eq!(Target::of("a/b/c/fujian.pdf"), Target::Site);
+    fn targets_parse_by_name_and_alias() {
+        let t = super::Targets::parse("site，海报").unwrap();
+        let names: Vec<&str> = t.iter().map(|(_, x)| x.name()).collect();
+        assert_eq!(names, ["site", "posters"]);
+        assert!(super::Targets::parse("pdf").unwrap_err().contains("site"));
+        assert!(super::Targets::parse(",").is_err());
+        assert!(super::Targets::all().has(super::TargetId::CORE));
     }
 }

@@ -40,7 +40,7 @@ use world::{Fonts, PosterWorld, file_id};
 const TEMPLATE: &str = "posters/poster.typ";
 /// Bumped when the way posters are made changes, to invalidate caches.
 const FORMAT: &str = concat!(
-    "gongshi-poster-1/",
+    "gongshi-poster-2/",
     env!("CARGO_PKG_VERSION"),
     "/typst-0.15.1"
 );
@@ -75,6 +75,71 @@ struct Job<'a> {
     bundle: Option<String>,
     files: HashMap<String, Bytes>,
     key: String,
+    /// The text the poster prints, for the last privacy guard.
+    text: String,
+}
+
+/// Posters: a PDF per notice and rules page, and a print file per township.
+pub struct PosterTarget;
+
+impl super::Target for PosterTarget {
+    fn name(&self) -> &'static str {
+        "posters"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["poster", "海报"]
+    }
+    fn fast(&self) -> bool {
+        false
+    }
+    fn caches(&self) -> &'static [crate::cache::Kind] {
+        &[crate::cache::POSTERS]
+    }
+    fn memo_inputs(&self, h: &mut blake3::Hasher) {
+        h.update(&[use_system_fonts() as u8]);
+        if use_system_fonts() {
+            system_fonts(h);
+        }
+    }
+    fn plan(&self, cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut crate::plan::Plan) {
+        let print = plan.owner(crate::plan::Owner::generated("海报打印合集（print/）"));
+        plan.dir("print/", id, print);
+        let mut bundles = HashSet::new();
+        for p in placed(cx.site) {
+            let o = plan.owner(crate::plan::notice_owner(p.notice, "的海报"));
+            plan.file(&format!("{}poster.pdf", p.path), id, o);
+            let bundle = bundle_path(&p.areas);
+            if bundles.insert(bundle.clone())
+                && let Some(a) = p.areas.last()
+            {
+                let o = plan.owner(crate::plan::area_owner(a, "的海报打印合集"));
+                plan.file(&bundle, id, o);
+            }
+        }
+        for n in &cx.site.rules {
+            let o = plan.owner(crate::plan::notice_owner(n, "的海报"));
+            plan.file(&format!("rules/{}/poster.pdf", n.slug), id, o);
+        }
+    }
+    fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {
+        let total = cx.site.rules.len() + placed(cx.site).len();
+        cx.progress.stage("生成海报", total);
+        render(
+            cx.site,
+            cx.root,
+            cx.theme,
+            cx.today,
+            sink,
+            &|n| cx.progress.step(n),
+            cx.diags,
+        )
+        .is_some()
+    }
+}
+
+/// The print file of the township that holds a village (`print/chengguan.pdf`).
+fn bundle_path(areas: &[&crate::model::Area]) -> String {
+    format!("print/{}.pdf", area_url(areas).trim_end_matches('/'))
 }
 
 /// Render every poster and township print file.
@@ -136,7 +201,7 @@ pub fn render(
         .iter()
         .map(|p| {
             // Only an area that directly holds villages is a township with a print file.
-            let bundle = format!("print/{}.pdf", area_url(&p.areas).trim_end_matches('/'));
+            let bundle = bundle_path(&p.areas);
             (
                 p.notice,
                 NoticeCtx {
@@ -244,7 +309,7 @@ pub fn render(
                 }
                 let cached = cache.get(&j.key);
                 if !need_docs && let Some(pdf) = cached {
-                    sink.put(Page { path, bytes: pdf }, Some(key));
+                    sink.put_shown(Page { path, bytes: pdf }, Some(key), Some(&j.text));
                     return Some(None);
                 }
                 let doc = compile(j, theme, fonts, today_dt, &seen, diags)?;
@@ -256,18 +321,20 @@ pub fn render(
                         pdf
                     }
                 };
-                sink.put(Page { path, bytes: pdf }, Some(key));
+                sink.put_shown(Page { path, bytes: pdf }, Some(key), Some(&j.text));
                 Some(Some(doc))
             })
             .collect();
         if let (Some(bundle), Some(key)) = (bundle, bundle_key) {
+            let text: String = members.iter().map(|m| m.text.as_str()).collect();
             if let Some(pdf) = cached_bundle {
-                sink.put(
+                sink.put_shown(
                     Page {
                         path: bundle,
                         bytes: pdf,
                     },
                     Some(hash_of(&key)),
+                    Some(&text),
                 );
             } else if need_docs {
                 let docs: Vec<PagedDocument> = results.into_iter().flatten().flatten().collect();
@@ -285,12 +352,13 @@ pub fn render(
                     let doc = PagedDocument::new(pages_all, info);
                     if let Some(pdf) = export(&doc, &bundle, false, members[0], diags) {
                         cache.put(&key, &pdf);
-                        sink.put(
+                        sink.put_shown(
                             Page {
                                 path: bundle,
                                 bytes: pdf,
                             },
                             Some(hash_of(&key)),
+                            Some(&text),
                         );
                     }
                 }
@@ -377,6 +445,7 @@ fn prepare<'a>(
         .map(|b| format!("{b}{}", ctx.path))
         .unwrap_or_default();
     let qr = if url.is_empty() { None } else { qr_svg(&url) };
+    let url_text = url.clone();
     let data = PosterData {
         notice: &view,
         site: SiteData {
@@ -395,6 +464,7 @@ fn prepare<'a>(
     };
     let data = serde_json::to_vec_pretty(&data).unwrap_or_default();
     let body = typ::markdown(&n.body);
+    let body_text = typ::visible(&body);
     let main = "#import \"/poster.typ\": poster\n#poster(json(\"/gongshi/data.json\"), include \"/gongshi/body.typ\")\n";
     let mut key = blake3::Hasher::new();
     key.update(salt.as_bytes());
@@ -412,13 +482,45 @@ fn prepare<'a>(
     if let Some(q) = qr {
         files.insert("/gongshi/qr.svg".to_string(), Bytes::from_string(q));
     }
+    // What the poster prints: every value the template may show, the body's text, the
+    // address in the QR code. Pieces are kept apart with `|` so two values never read as one.
+    let mut text = String::new();
+    strings_of(&json, &mut text);
+    for s in [
+        site.cfg.title.as_deref().unwrap_or(""),
+        site.cfg.region.as_deref().unwrap_or(""),
+        site.cfg.organizer.as_deref().unwrap_or(""),
+        &url_text,
+        &body_text,
+    ] {
+        text.push_str(s);
+        text.push('|');
+    }
     Some(Job {
         notice: n,
         path: ctx.path.clone(),
         bundle,
         files,
         key: key.finalize().to_hex().to_string(),
+        text,
     })
+}
+
+/// Every string in `v`, each followed by `|`.
+fn strings_of(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('|');
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings_of(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings_of(x, out)),
+        serde_json::Value::Number(n) => {
+            out.push_str(&n.to_string());
+            out.push('|');
+        }
+        _ => {}
+    }
 }
 
 fn printable(c: char, fonts: &Fonts) -> bool {

@@ -12,6 +12,7 @@ use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
 use crate::dates::{age_on, iso_date, zh_date};
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Area, Body, Notice, NoticeKind, Site, Village};
+use crate::plan::{Owner, Plan};
 use crate::theme::Theme;
 
 pub struct SiteRenderer {
@@ -96,6 +97,8 @@ pub struct Page {
 pub struct Copy {
     pub from: PathBuf,
     pub to: String,
+    /// The notice that attaches it (for diagnostics).
+    pub owner: PathBuf,
 }
 
 impl SiteRenderer {
@@ -304,6 +307,100 @@ pub(crate) fn village_env(env: &blake3::Hash, areas: &[&Area], v: &Village) -> b
     h
 }
 
+/// The website: boards, notice pages, rules, theme assets, attachments and photos.
+pub struct SiteTarget;
+
+impl super::Target for SiteTarget {
+    fn name(&self) -> &'static str {
+        "site"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["网站", "网页"]
+    }
+    fn fast(&self) -> bool {
+        true
+    }
+    fn caches(&self) -> &'static [crate::cache::Kind] {
+        &[crate::cache::IMAGES]
+    }
+    fn plan(&self, cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut Plan) {
+        plan_site(cx, id, plan);
+    }
+    fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {
+        render(
+            cx.site, cx.root, cx.theme, cx.today, cx.pages, sink, cx.diags,
+        )
+        .is_some()
+    }
+}
+
+/// Attachments and photos of a notice, into `plan` under `folder`.
+fn plan_files(n: &Notice, folder: &str, id: super::TargetId, plan: &mut Plan) {
+    for a in &n.attachments {
+        let o = plan.owner(Owner::content(&n.file, a.pos, format!("附件“{}”", a.rel)));
+        plan.file(&format!("{folder}{}", a.rel), id, o);
+    }
+    for (i, c) in n.fm.candidates.iter().enumerate() {
+        if let Some(photo) = &c.photo {
+            let o = plan.owner(Owner::at_key(
+                &n.file,
+                &n.index,
+                Some(&format!("candidates.{i}.photo")),
+                format!("照片“{photo}”"),
+            ));
+            plan.file(&format!("{folder}{photo}"), id, o);
+        }
+    }
+}
+
+fn plan_site(cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut Plan) {
+    let site = cx.site;
+    let assets = plan.owner(Owner::generated("主题的静态文件（static/）"));
+    plan.dir("static/", id, assets);
+    for (name, _) in cx.theme.under("static") {
+        plan.file(&format!("static/{name}"), id, assets);
+    }
+    let board = plan.owner(Owner::generated("全站首页"));
+    plan.file("index.html", id, board);
+    let rules = plan.owner(Owner::generated("换届纪律页面（rules/）"));
+    plan.dir("rules/", id, rules);
+    plan.file("rules/index.html", id, rules);
+    for n in &site.rules {
+        let o = plan.owner(crate::plan::notice_owner(n, ""));
+        let folder = format!("rules/{}/", n.slug);
+        plan.dir(&folder, id, o);
+        plan.file(&format!("{folder}index.html"), id, o);
+        plan_files(n, &folder, id, plan);
+    }
+    fn area<'a>(a: &'a Area, chain: &mut Vec<&'a Area>, id: super::TargetId, plan: &mut Plan) {
+        chain.push(a);
+        let apath = area_url(chain);
+        let o = plan.owner(crate::plan::area_owner(a, ""));
+        plan.dir(&apath, id, o);
+        plan.file(&format!("{apath}index.html"), id, o);
+        for v in &a.villages {
+            let vpath = format!("{apath}{}/", v.slug);
+            let o = plan.owner(crate::plan::village_owner(v));
+            plan.dir(&vpath, id, o);
+            plan.file(&format!("{vpath}index.html"), id, o);
+            for n in &v.notices {
+                let npath = format!("{vpath}{}/", n.slug);
+                let o = plan.owner(crate::plan::notice_owner(n, ""));
+                plan.dir(&npath, id, o);
+                plan.file(&format!("{npath}index.html"), id, o);
+                plan_files(n, &npath, id, plan);
+            }
+        }
+        for sub in &a.areas {
+            area(sub, chain, id, plan);
+        }
+        chain.pop();
+    }
+    for a in &site.areas {
+        area(a, &mut Vec::new(), id, plan);
+    }
+}
+
 /// Render the whole site into `sink`, attachments included. `None` when the templates
 /// could not be loaded (the reason is in `diags`).
 pub fn render(
@@ -395,8 +492,9 @@ pub fn render(
         let base = content.join("rules");
         view.body_html = n.body_html.clone();
         copies.extend(n.attachments.iter().map(|a| Copy {
-            from: base.join(a),
-            to: format!("{path}{a}"),
+            from: base.join(&a.rel),
+            to: format!("{path}{}", a.rel),
+            owner: n.file.clone(),
         }));
         let mut c = common.ctx(
             &path,
@@ -477,10 +575,11 @@ pub fn render(
             None,
         );
     }
-    // Attachments and photos, read from the content folder.
-    copies
-        .par_iter()
-        .for_each(|c| match std::fs::read(&c.from) {
+    // Attachments and photos, read from the content folder; pictures without their metadata.
+    let images = crate::cache::DiskCache::new(root, crate::cache::IMAGES, true);
+    copies.par_iter().for_each(|c| {
+        let name = c.to.rsplit('/').next().unwrap_or(&c.to);
+        match copy_attachment(c, &images) {
             Ok(bytes) => sink.put(
                 Page {
                     path: c.to.clone(),
@@ -488,18 +587,39 @@ pub fn render(
                 },
                 None,
             ),
-            Err(e) => diags.error(
-                &c.from,
+            Err(why) => diags.error(
+                &c.owner,
                 Pos::default(),
-                format!("无法读取附件：{}", crate::source::io_zh(&e)),
-                "请检查文件是否存在。",
+                format!("附件“{name}”没有发布：{why}。"),
+                "请换一个完好的文件（图片请用 JPG、PNG、GIF 或 WebP），或删掉这个链接。",
             ),
-        });
+        }
+    });
     // Hundreds of thousands of small strings: freed on both cores, not one after another.
     drop(area_pages);
     drop_par(board_links);
     drop_par(boards);
     Some(())
+}
+
+/// The bytes an attachment is published with: a picture cleaned of its metadata, any other
+/// document as it is. Only regular files are read.
+fn copy_attachment(c: &Copy, images: &crate::cache::DiskCache) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let mut f = crate::source::open_regular(&c.from).map_err(|e| crate::source::io_zh(&e))?;
+    let mut bytes = Vec::new();
+    f.by_ref()
+        .take(crate::images::MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::source::io_zh(&e))?;
+    let ext = crate::markdown::extension(&c.to);
+    if crate::markdown::PICTURE_TYPES.contains(&ext.as_str()) {
+        if bytes.len() as u64 > crate::images::MAX_BYTES {
+            return Err("图片超过 40 MB".into());
+        }
+        return crate::images::clean_cached(&bytes, Some(images));
+    }
+    Ok(bytes)
 }
 
 /// The site board's lists, gathered while the village boards render: newest first among
@@ -665,8 +785,9 @@ impl NoticePage<'_> {
             .attachments
             .iter()
             .map(|a| Copy {
-                from: base.join(a),
-                to: format!("{}{a}", self.path),
+                from: base.join(&a.rel),
+                to: format!("{}{}", self.path, a.rel),
+                owner: n.file.clone(),
             })
             .collect();
         for c in &n.fm.candidates {
@@ -677,6 +798,7 @@ impl NoticePage<'_> {
                 copies.push(Copy {
                     from: base.join(&**photo),
                     to: format!("{}{photo}", self.path),
+                    owner: n.file.clone(),
                 });
             }
         }

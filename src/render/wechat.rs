@@ -194,6 +194,46 @@ impl Renderer {
     }
 }
 
+/// WeChat exports: per notice the preview page, the article fragments and `draft.json`; a
+/// listing per township.
+pub struct WechatTarget;
+
+impl super::Target for WechatTarget {
+    fn name(&self) -> &'static str {
+        "wechat"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["公众号"]
+    }
+    fn fast(&self) -> bool {
+        false
+    }
+    fn caches(&self) -> &'static [crate::cache::Kind] {
+        &[crate::cache::PHOTOS, crate::cache::WECHAT]
+    }
+    fn plan(&self, cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut crate::plan::Plan) {
+        let mut listings = std::collections::HashSet::new();
+        for p in placed(cx.site) {
+            let o = plan.owner(crate::plan::notice_owner(p.notice, "的公众号文章"));
+            for name in ["wechat.html", "wechat.fragment.html", "draft.json"] {
+                plan.file(&format!("{}{name}", p.path), id, o);
+            }
+            plan.family(&p.path, "wechat.fragment.", ".html", id, o);
+            let apath = area_url(&p.areas);
+            if listings.insert(apath.clone())
+                && let Some(a) = p.areas.last()
+            {
+                let o = plan.owner(crate::plan::area_owner(a, "的公众号文章列表"));
+                plan.file(&format!("{apath}wechat.html"), id, o);
+            }
+        }
+    }
+    fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {
+        cx.progress.stage("生成公众号文章", 0);
+        render(cx.site, cx.root, cx.theme, cx.today, sink, cx.diags).is_some()
+    }
+}
+
 /// Render every village notice's WeChat export and one listing page per township.
 pub fn render(
     site: &Site,

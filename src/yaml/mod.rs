@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{KEY_ALIASES, canonical_key};
 use crate::privacy;
+use crate::privacy::model::{Masked, Masker};
 use crate::yamlspan::SpanIndex;
 
 pub mod fast;
@@ -57,6 +58,26 @@ pub fn mask_yaml(yaml: &str, first_line: usize, file: &Path, diags: &Diagnostics
         if is_public_phone_path(path) && f.kind == privacy::Kind::Mobile {
             continue;
         }
+        // A name or an address is not masked (it would lead nowhere) but refused: slugs and
+        // photos where they are checked, addresses here.
+        let last = path.rsplit('.').next().unwrap_or(path);
+        if matches!(last, "slug" | "photo") {
+            continue;
+        }
+        if matches!(last, "url" | "base_url") {
+            diags.error(
+                file,
+                pos,
+                format!(
+                    "“{}”是网址，里面有完整的{}（{}），不能公开。",
+                    field_label(path),
+                    f.kind.zh(),
+                    f.masked
+                ),
+                "请换一个不含身份证号、手机号的网址。",
+            );
+            continue;
+        }
         if !path.starts_with("private") {
             diags.warning(
                 file,
@@ -88,7 +109,7 @@ fn field_label(path: &str) -> String {
 ///
 /// The common subset of YAML goes through [`fast`]; anything else (and every error) through
 /// serde-saphyr, with identical results for what both accept.
-pub fn parse<T: DeserializeOwned + Default>(
+pub fn parse<T: DeserializeOwned + Default + Masked>(
     yaml: &str,
     first_line: usize,
     file: &Path,
@@ -98,13 +119,15 @@ pub fn parse<T: DeserializeOwned + Default>(
     if yaml.trim().is_empty() {
         return Some((T::default(), index));
     }
-    if let Some((v, unknown)) = fast::parse::<T>(yaml) {
+    if let Some((mut v, unknown)) = fast::parse::<T>(yaml) {
         warn_unknown(unknown, &index, file, diags);
+        mask_decoded(&mut v, yaml, &index, file, diags);
         return Some((v, index));
     }
     match parse_saphyr::<T>(yaml) {
-        Ok((v, unknown)) => {
+        Ok((mut v, unknown)) => {
             warn_unknown(unknown, &index, file, diags);
+            mask_decoded(&mut v, yaml, &index, file, diags);
             Some((v, index))
         }
         Err(e) => {
@@ -112,6 +135,46 @@ pub fn parse<T: DeserializeOwned + Default>(
             diags.error(file, pos, message, hint);
             None
         }
+    }
+}
+
+/// Mask numbers that only decoding shows (escapes, tags, aliases), warning at each value;
+/// a path or address holding one is an error.
+fn mask_decoded<T: Masked>(
+    v: &mut T,
+    yaml: &str,
+    index: &SpanIndex,
+    file: &Path,
+    diags: &Diagnostics,
+) {
+    if !crate::privacy::model::may_decode_differently(yaml) {
+        return;
+    }
+    let mut m = Masker::default();
+    v.mask(&mut m);
+    for (path, kind, masked) in m.masked {
+        diags.warning(
+            file,
+            index.pos(&path),
+            format!(
+                "“{}”里有完整的{}（写法经过转义、标签或别名），已在网站和所有导出文件中打码为 {masked}。",
+                field_label(&path),
+                kind.zh()
+            ),
+            "个人身份证号、手机号不应公开，请从文件中删去；确需公开的联系电话请写在 contacts 的 phone 里；内部备注请写在 private 里（不会公开）。",
+        );
+    }
+    for (path, kind, masked) in m.refused {
+        diags.error(
+            file,
+            index.pos(&path),
+            format!(
+                "“{}”是网址或文件名，里面有完整的{}（{masked}），不能公开。",
+                field_label(&path),
+                kind.zh()
+            ),
+            "请把文件或网址改名，去掉其中的身份证号、手机号。",
+        );
     }
 }
 

@@ -323,3 +323,176 @@ pub fn personal_numbers(text: &str) -> Vec<String> {
     }
     found
 }
+
+/// Every digit a reader could see in `bytes`, in order, however it was written: HTML
+/// character references, JSON and JavaScript escapes and `%XX` decoded, full-width and
+/// mathematical digits read as ASCII, everything else dropped (written independently of the
+/// program's own masking, so a gap there cannot hide itself). A planted number that a reader
+/// could see shows up here as its digits in a row.
+pub fn digits_seen(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    // Pictures inlined as data: URIs are not text.
+    let mut s = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    while let Some(i) = rest.find("data:") {
+        s.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let end = after
+            .find(['"', '\'', ')', '<', '>', ' '])
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    s.push_str(rest);
+    let mut chars: Vec<char> = s.chars().collect();
+    // Decode escapes until nothing changes (an escape can hide inside another).
+    for _ in 0..3 {
+        let mut out = Vec::with_capacity(chars.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let hex = |from: usize, len: usize| -> Option<u32> {
+                let t: String = chars.get(from..from + len)?.iter().collect();
+                u32::from_str_radix(&t, 16).ok()
+            };
+            if c == '&' && chars.get(i + 1) == Some(&'#') {
+                let (radix, from) = if matches!(chars.get(i + 2), Some('x' | 'X')) {
+                    (16, i + 3)
+                } else {
+                    (10, i + 2)
+                };
+                let mut j = from;
+                while j < chars.len() && chars[j].is_digit(radix) {
+                    j += 1;
+                }
+                let t: String = chars[from..j].iter().collect();
+                if let Some(v) = u32::from_str_radix(&t, radix).ok().and_then(char::from_u32) {
+                    out.push(v);
+                    i = j + usize::from(chars.get(j) == Some(&';'));
+                    continue;
+                }
+            }
+            if c == '\\'
+                && chars.get(i + 1) == Some(&'u')
+                && let Some(v) = hex(i + 2, 4).and_then(char::from_u32)
+            {
+                out.push(v);
+                i += 6;
+                continue;
+            }
+            if c == '\\'
+                && chars.get(i + 1) == Some(&'x')
+                && let Some(v) = hex(i + 2, 2).and_then(char::from_u32)
+            {
+                out.push(v);
+                i += 4;
+                continue;
+            }
+            if c == '%'
+                && let Some(v) = hex(i + 1, 2).filter(|v| *v < 0x80).and_then(char::from_u32)
+            {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+            out.push(c);
+            i += 1;
+        }
+        chars = out;
+    }
+    chars
+        .into_iter()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - 0xFF10 + '0' as u32),
+            '\u{1D7CE}'..='\u{1D7FF}' => char::from_u32((c as u32 - 0x1D7CE) % 10 + '0' as u32),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Fixture {
+    /// Every output file's path and the digits a reader sees in it (PDFs through pdftotext).
+    pub fn seen(&self) -> Vec<(String, String)> {
+        let out = self.path("output");
+        let mut v = Vec::new();
+        if !out.exists() {
+            return v;
+        }
+        for e in walkdir::WalkDir::new(&out).sort_by_file_name() {
+            let e = e.unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let mut digits = digits_seen(rel.as_bytes());
+            if e.file_type().is_file() {
+                let bytes = if rel.ends_with(".pdf") {
+                    let o = std::process::Command::new("pdftotext")
+                        .arg(e.path())
+                        .arg("-")
+                        .output()
+                        .expect("pdftotext (poppler-utils) is needed");
+                    o.stdout
+                } else {
+                    std::fs::read(e.path()).unwrap()
+                };
+                digits.push_str(&digits_seen(&bytes));
+            }
+            v.push((rel, digits));
+        }
+        v
+    }
+
+    /// No output file shows any of `numbers` (digits only) in any written form.
+    pub fn assert_nowhere(&self, numbers: &[&str]) {
+        for (rel, digits) in self.seen() {
+            for n in numbers {
+                assert!(!digits.contains(n), "{n} can be read in output/{rel}");
+            }
+        }
+        // Nor in what the build keeps beside the output.
+        for e in walkdir::WalkDir::new(self.root()) {
+            let e = e.unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(self.root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if rel.starts_with("content") || !e.file_type().is_file() || rel.starts_with("output") {
+                continue;
+            }
+            let d = digits_seen(&std::fs::read(e.path()).unwrap());
+            for n in numbers {
+                assert!(!d.contains(n), "{n} can be read in {rel}");
+            }
+        }
+    }
+}
+
+/// Every entry under `dir` (folders too) with the bytes of files, for comparing trees.
+pub fn tree(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        let bytes = e
+            .file_type()
+            .is_file()
+            .then(|| std::fs::read(e.path()).unwrap());
+        out.push((e.path().to_path_buf(), bytes));
+    }
+    out
+}
+
+/// The build left nothing beside the output (staging, backup or moved-aside folders).
+pub fn assert_nothing_beside(f: &Fixture) {
+    let left: Vec<String> = std::fs::read_dir(f.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output."))
+        .collect();
+    assert!(left.is_empty(), "left beside the output: {left:?}");
+}

@@ -2,8 +2,8 @@
 //! site, so a body means the same thing on the web and on the wall). Links print as their
 //! text followed by the address; images print as their description; raw HTML is dropped.
 
+use comrak::Arena;
 use comrak::nodes::{AstNode, ListType, NodeValue};
-use comrak::{Arena, parse_document};
 
 /// Escape text for Typst markup: every ASCII punctuation character gets a backslash, so
 /// nothing in a clerk's text can start markup, code (`#`), math (`$`), a label or a link.
@@ -19,6 +19,20 @@ pub fn escape(s: &str) -> String {
             }
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// The text of Typst markup written by [`markdown`], its escapes undone (for the privacy
+/// guard; function names and arguments stay, and hold no personal data).
+pub fn visible(markup: &str) -> String {
+    let mut out = String::with_capacity(markup.len());
+    let mut chars = markup.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            continue;
+        }
+        out.push(c);
     }
     out
 }
@@ -45,8 +59,7 @@ pub fn string(s: &str) -> String {
 /// Convert a Markdown body to Typst markup.
 pub fn markdown(body: &str) -> String {
     let arena = Arena::new();
-    let opts = crate::markdown::options();
-    let root = parse_document(&arena, body, &opts);
+    let root = crate::markdown::parse(&arena, body, None);
     let mut out = String::new();
     let mut notes = Vec::new();
     blocks(root, &mut out, &mut notes);

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use comrak::Arena;
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
-use comrak::{Arena, parse_document};
 
 use super::photo;
 use super::sanitize::is_wechat_url;
@@ -254,8 +254,7 @@ pub fn render<'c>(
     images: &mut Images<'c>,
 ) -> String {
     let arena = Arena::new();
-    let opts = crate::markdown::options();
-    let root = parse_document(&arena, markdown, &opts);
+    let root = crate::markdown::parse(&arena, markdown, None);
     let mut w = Writer {
         out: String::new(),
         links,
