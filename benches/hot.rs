@@ -111,5 +111,40 @@ fn render(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, render);
+/// The last privacy guard over a candidate notice's page and the site board, and the
+/// masker over a page's text.
+fn guard(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let d = Diagnostics::new();
+    let site = gongshi::load::load(root, &d).unwrap();
+    let theme = gongshi::theme::Theme::load(root, &d);
+    let today = jiff::civil::date(2026, 11, 22);
+    let sink = gongshi::render::Collect::default();
+    gongshi::render::site::render(&site, root, &theme, today, None, &sink, &d).unwrap();
+    let pages = sink.into_pages();
+    let guard = gongshi::privacy::guard::Guard::new(&site);
+    let mut g = c.benchmark_group("guard");
+    for path in [
+        "chengguan/zhangzhuang/houxuanren-cunweihui/index.html",
+        "index.html",
+    ] {
+        let page = pages.iter().find(|p| p.path == path).unwrap();
+        g.throughput(Throughput::Bytes(page.bytes.len() as u64));
+        g.bench_function(format!("check/{path}"), |b| {
+            b.iter(|| black_box(guard.check(&page.path, black_box(&page.bytes), None)))
+        });
+        let text = std::str::from_utf8(&page.bytes).unwrap();
+        g.bench_function(format!("find_html/{path}"), |b| {
+            b.iter(|| {
+                black_box(gongshi::privacy::find_in(
+                    black_box(text),
+                    gongshi::privacy::Mode::Html,
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse, render, guard);
 criterion_main!(benches);

@@ -74,6 +74,7 @@ pub fn check(
         diags,
     };
     plan(&cx).report(diags);
+    drop(theme);
     Some(site)
 }
 
@@ -89,56 +90,51 @@ pub struct Caches {
 /// Forwards to the real sink what the plan holds and the guard lets through, and counts
 /// files for the progress line. A file outside the plan, or one whose visible text still
 /// holds a full personal number, is an error naming its owner, and is not passed on.
-struct Planned<'a> {
+struct Planned<'a, 'p> {
     inner: &'a dyn Sink,
-    plan: &'a Plan,
+    plan: &'a Plan<'p>,
     guard: &'a crate::privacy::guard::Guard,
     progress: &'a Progress,
     diags: &'a Diagnostics,
 }
 
-impl Planned<'_> {
-    fn planned(&self, path: &str) -> Option<&crate::plan::Owner> {
-        match self.plan.lookup(path) {
-            Some((_, owner)) => Some(owner),
-            None => {
-                self.diags.error(
-                    std::path::Path::new("content"),
-                    Pos::default(),
-                    format!("内部错误：要写入的 {path} 不在输出计划里，为安全起见没有发布。"),
-                    "这是 gongshi 的问题，请把这条信息反馈给维护人员。",
-                );
-                None
-            }
+impl Planned<'_, '_> {
+    fn planned(&self, path: &str) -> bool {
+        if self.plan.lookup(path).is_some() {
+            return true;
         }
+        self.diags.error(
+            std::path::Path::new("content"),
+            Pos::default(),
+            format!("内部错误：要写入的 {path} 不在输出计划里，为安全起见没有发布。"),
+            "这是 gongshi 的问题，请把这条信息反馈给维护人员。",
+        );
+        false
     }
 }
 
-impl Sink for Planned<'_> {
+impl Sink for Planned<'_, '_> {
     fn put(&self, page: Page, key: Option<blake3::Hash>) {
         self.put_shown(page, key, None);
     }
     fn put_shown(&self, page: Page, key: Option<blake3::Hash>, text: Option<&str>) {
-        let Some(owner) = self.planned(&page.path) else {
+        if !self.planned(&page.path) {
             return;
-        };
+        }
         let leaks = self.guard.check(&page.path, &page.bytes, text);
         if !leaks.is_empty() {
-            let file = owner
-                .file
-                .clone()
-                .unwrap_or_else(|| std::path::PathBuf::from("content/site.yaml"));
+            let (file, what) = self.plan.owner_of(&page.path).unwrap_or_default();
+            let file = file.unwrap_or(std::path::Path::new("content/site.yaml"));
             for l in leaks {
                 self.diags.error(
-                    &file,
+                    file,
                     Pos::default(),
                     format!(
-                        "生成的 {} 的{}里仍有完整的{}（{}），为保护个人信息，没有发布（来自{}）。",
+                        "生成的 {} 的{}里仍有完整的{}（{}），为保护个人信息，没有发布（来自{what}）。",
                         page.path,
                         l.place,
                         l.kind.zh(),
                         l.masked,
-                        owner.what
                     ),
                     "号码的写法躲过了打码（如被拆开、转义或藏在属性里）。请在这个文件里找到并删去它；公开的联系电话请写在 contacts 或 objection 的 channels 的 phone 里。",
                 );
@@ -167,9 +163,9 @@ impl Sink for Planned<'_> {
 }
 
 /// Every file every target will write (and the manifest), before anything is made.
-pub fn plan(cx: &RenderCx<'_>) -> Plan {
+pub fn plan<'a>(cx: &RenderCx<'a>) -> Plan<'a> {
     let mut plan = Plan::new();
-    let core = plan.owner(crate::plan::Owner::generated("gongshi 的发布记录"));
+    let core = plan.owner(crate::plan::What::Generated("发布记录"));
     plan.file(crate::manifest::FILE, TargetId::CORE, core);
     for name in [
         crate::publish::INDEX,
@@ -185,11 +181,11 @@ pub fn plan(cx: &RenderCx<'_>) -> Plan {
     plan
 }
 
-/// Load, validate, plan and render the chosen targets into `sink`. The plan on success;
-/// `None` when there were errors (they are in `diags`). `caches` lets `serve` skip work on
-/// files that did not change.
+/// Load, validate, plan and render the chosen targets into `sink`, then call `then` with the
+/// plan (publishing reads it). `None` when there were errors (they are in `diags`). `caches`
+/// lets `serve` skip work on files that did not change.
 #[allow(clippy::too_many_arguments)]
-pub fn render_all(
+pub fn render_all<R>(
     root: &Path,
     scanned: Option<crate::load::Scanned>,
     today: civil::Date,
@@ -200,7 +196,8 @@ pub fn render_all(
     sink: &dyn Sink,
     progress: &Progress,
     diags: &Diagnostics,
-) -> Option<Plan> {
+    then: impl FnOnce(&Plan<'_>) -> R,
+) -> Option<R> {
     let cache = caches.map(|c| &c.parse);
     let t0 = Instant::now();
     progress.stage("读取内容", 0);
@@ -225,7 +222,7 @@ pub fn render_all(
         diags,
     };
     // The plan is checked with everything else: a collision is one more content error.
-    let plan = plan(&cx);
+    let mut plan = plan(&cx);
     plan.report(diags);
     if diags.has_errors() {
         return None;
@@ -266,11 +263,13 @@ pub fn render_all(
         return None;
     }
     crate::progress::timing("done", t0);
-    // A province's model is millions of small allocations: free it on the pool while the
-    // caller publishes, instead of making the caller wait.
+    let r = then(&plan);
+    // A province's model is millions of small allocations: free them on the pool instead of
+    // making the caller wait.
+    drop(plan);
     drop(theme);
     rayon::spawn(move || drop(site));
-    Some(plan)
+    Some(r)
 }
 
 pub fn build(opts: &BuildOptions) -> Outcome {
@@ -330,7 +329,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
-    let plan = render_all(
+    let published = render_all(
         &opts.root,
         scanned,
         opts.today,
@@ -341,21 +340,22 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         &writer,
         &progress,
         &diags,
+        |plan| {
+            progress.stage("发布", 0);
+            crate::memo::forget(&output_abs);
+            writer.finish(plan, opts.targets)
+        },
     );
-    let Some(plan) = plan else {
-        return fail(diags);
-    };
-    progress.stage("发布", 0);
-    crate::memo::forget(&output_abs);
-    let written = match writer.finish(&plan, opts.targets) {
-        Ok(w) => w,
-        Err(e) => {
+    let written = match published {
+        None => return fail(diags),
+        Some(Ok(w)) => w,
+        Some(Err(e)) => {
             drop(progress);
             diags.error(
                 &opts.output,
                 Pos::default(),
                 format!("写入输出文件失败：{e}"),
-                "请检查磁盘空间和文件夹权限。原来的输出没有改动。",
+                "原来的输出没有改动。请检查输出文件夹的磁盘空间和权限，以及里面有没有手工放进去的文件或文件夹。",
             );
             return fail(diags);
         }

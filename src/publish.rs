@@ -306,7 +306,10 @@ pub struct Written {
 /// longer makes are removed: a rebuild of an unchanged province touches nothing, where
 /// rebuilding the whole tree would rewrite or relink 200,000 files.
 pub struct Writer {
-    staging: Staging,
+    /// Taken when the staging folder is swapped in whole.
+    staging: Mutex<Option<Staging>>,
+    /// The staging folder.
+    dir: PathBuf,
     output: PathBuf,
     /// The previous output has an index: update it in place.
     in_place: bool,
@@ -339,7 +342,8 @@ impl Writer {
             None => (None, None),
         };
         Ok(Writer {
-            staging,
+            dir: staging.dir.clone(),
+            staging: Mutex::new(Some(staging)),
             output,
             in_place: old.is_some(),
             old: old.unwrap_or_default(),
@@ -392,7 +396,7 @@ impl Writer {
             missing
         };
         for d in missing.iter().rev() {
-            match std::fs::create_dir(self.staging.dir.join(d)) {
+            match std::fs::create_dir(self.dir.join(d)) {
                 Ok(()) => {}
                 // Another thread made it first.
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
@@ -413,7 +417,7 @@ impl Writer {
         if let Some((parent, _)) = rel.rsplit_once('/') {
             self.make_dirs(parent)?;
         }
-        let mut f = std::fs::File::create(self.staging.dir.join(rel))?;
+        let mut f = std::fs::File::create(self.dir.join(rel))?;
         f.write_all(bytes)?;
         f.metadata()?.modified()
     }
@@ -430,8 +434,8 @@ impl Writer {
     /// error at any step puts back every file already moved or removed: the previous output
     /// is then as it was.
     pub fn finish(
-        self,
-        plan: &crate::plan::Plan,
+        &self,
+        plan: &crate::plan::Plan<'_>,
         built: crate::render::Targets,
     ) -> io::Result<Written> {
         use rayon::prelude::*;
@@ -485,7 +489,7 @@ impl Writer {
         let index_hash = blake3::hash(text.as_bytes());
         let index_unchanged = self.old_index == Some(index_hash);
         if !index_unchanged {
-            std::fs::write(self.staging.dir.join(INDEX), text)?;
+            std::fs::write(self.dir.join(INDEX), text)?;
         }
         let counts = Written {
             written: self.written.load(Ordering::Relaxed),
@@ -494,7 +498,14 @@ impl Writer {
             index: Some((files, index_hash)),
         };
         if !self.in_place {
-            self.staging.commit()?;
+            let staging = self
+                .staging
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            if let Some(st) = staging {
+                st.commit()?;
+            }
             return Ok(counts);
         }
         let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
@@ -507,7 +518,7 @@ impl Writer {
                 .try_for_each(|rel| place_is_free(&self.output, rel))?;
             let done: Vec<io::Result<Step>> = staged
                 .par_iter()
-                .map(|rel| tx.replace(&self.staging.dir, rel))
+                .map(|rel| tx.replace(&self.dir, rel))
                 .chain(removed.par_iter().map(|rel| tx.remove(rel)))
                 .collect();
             let mut first_error = None;
@@ -523,7 +534,7 @@ impl Writer {
                 return Err(e);
             }
             if !index_unchanged {
-                let step = tx.replace(&self.staging.dir, INDEX)?;
+                let step = tx.replace(&self.dir, INDEX)?;
                 tx.steps.push(step);
             }
             Ok(())
@@ -763,5 +774,81 @@ impl crate::render::Sink for Writer {
         }
         let bytes = std::fs::read(self.output.join(path)).ok()?;
         (xxhash_rust::xxh3::xxh3_128(&bytes) == old.hash).then_some(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let e = e.unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push((
+                rel,
+                e.file_type()
+                    .is_file()
+                    .then(|| std::fs::read(e.path()).unwrap()),
+            ));
+        }
+        out
+    }
+
+    /// A step that fails after others succeeded: every file moved or removed goes back.
+    #[test]
+    fn a_failure_midway_puts_everything_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let staging = dir.path().join("staging");
+        for (p, b) in [
+            ("a.html", "old a"),
+            ("x/b.html", "old b"),
+            ("x/gone.html", "gone"),
+        ] {
+            let f = out.join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, b).unwrap();
+        }
+        for (p, b) in [("a.html", "new a"), ("new/deep/c.html", "new c")] {
+            let f = staging.join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, b).unwrap();
+        }
+        let before = tree(&out);
+        let mut tx = Transaction::new(&out).unwrap();
+        for rel in ["a.html", "new/deep/c.html"] {
+            let step = tx.replace(&staging, rel).unwrap();
+            tx.steps.push(step);
+        }
+        let step = tx.remove("x/gone.html").unwrap();
+        tx.steps.push(step);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "new a"
+        );
+        // The next move fails: its staged file is missing.
+        assert!(tx.replace(&staging, "missing.html").is_err());
+        let backup = tx.backup.clone();
+        tx.rollback();
+        assert_eq!(tree(&out), before);
+        assert!(!backup.exists());
+    }
+
+    #[test]
+    fn a_folder_where_a_file_goes_is_found_before_anything_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("a/index.html")).unwrap();
+        assert!(place_is_free(out, "a/index.html").is_err());
+        std::fs::write(out.join("b"), "").unwrap();
+        assert!(place_is_free(out, "b/index.html").is_err());
+        assert!(place_is_free(out, "c/d/index.html").is_ok());
     }
 }

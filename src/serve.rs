@@ -81,6 +81,7 @@ impl Rebuilder {
             &sink,
             &crate::progress::Progress::hidden(),
             &diags,
+            |_| (),
         );
         let files = ok.is_some().then(|| {
             sink.into_pages()

@@ -364,4 +364,5 @@ fn the_output_folder_may_not_be_the_root_or_a_stranger() {
 
 mod hostile {
     pub mod leaks;
+    pub mod props;
 }

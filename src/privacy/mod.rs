@@ -108,7 +108,8 @@ enum Class {
     Check,
     /// Blank space (runs of it read as one gap).
     Space,
-    /// A visible separator: hyphens, dashes, dots.
+    /// A visible separator: hyphens, dashes, dots, a backslash or asterisk between digits
+    /// (four or more asterisks are a mask, too wide a gap to read through).
     Sep,
     /// Nothing a reader sees.
     Invisible,
@@ -137,6 +138,8 @@ fn class_of(c: char) -> Class {
         | '\u{205F}'
         | '\u{3000}' => Class::Space,
         '-'
+        | '\\'
+        | '*'
         | '.'
         | '\u{2010}'..='\u{2015}'
         | '\u{2212}'
@@ -196,45 +199,114 @@ pub fn may_hold(b: &[u8]) -> bool {
     n >= 11
 }
 
-/// The first position at or after `i` where a digit may start: an ASCII digit or the lead
-/// byte of a full-width (`EF`) or mathematical (`F0`) one.
+/// The first position at or after `i` where a digit starts (ASCII, full-width or
+/// mathematical).
 fn next_candidate(b: &[u8], mut i: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Eight bytes at a time: flag ASCII digits (a byte below 10 after XOR 0x30) and the lead
-    // bytes 0xEF and 0xF0 (a zero byte after XOR). The "has a byte less than n" test may also
-    // flag bytes above a true hit, never below one, so the lowest flag is exact.
-    while let Some(w) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        let y = x ^ (ONES * 0x30);
-        let z = x ^ (ONES * 0xEF);
-        let f = x ^ (ONES * 0xF0);
-        let flags = (y.wrapping_sub(ONES * 10) & !y
-            | z.wrapping_sub(ONES) & !z
-            | f.wrapping_sub(ONES) & !f)
-            & HIGH;
-        if flags == 0 {
-            i += 8;
-            continue;
+    let from = i;
+    // 16 bytes at a time: a mask of ASCII digits, and of the last two bytes of a full-width
+    // digit (`BC 90..99`) or the middle of a mathematical one (`9D 9F`). Chinese text has
+    // few of either; each flagged byte is checked exactly (from its lead byte).
+    while i + 17 <= b.len() {
+        let mut m = digit_mask(&b[i..i + 17]);
+        while m != 0 {
+            let k = i + m.trailing_zeros() as usize;
+            let lead = if b[k].is_ascii_digit() {
+                k
+            } else {
+                k.saturating_sub(1)
+            };
+            if lead >= from && digit_at(b, lead).is_some() {
+                return Some(lead);
+            }
+            m &= m - 1;
         }
-        let j = i + (flags.trailing_zeros() / 8) as usize;
-        if digit_at(b, j).is_some() {
-            return Some(j);
-        }
-        i = j + 1;
+        i += 16;
     }
-    (i..b.len()).find(|&j| digit_at(b, j).is_some())
+    (i.saturating_sub(2).max(from)..b.len()).find(|&j| digit_at(b, j).is_some())
+}
+
+/// Bit `k` set when byte `k` of `w[..16]` is an ASCII digit, or `BC` before `90..99`, or
+/// `9D` before `9F` (`w` has one byte more, for the byte after).
+#[inline(always)]
+fn digit_mask(w: &[u8]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        debug_assert!(w.len() >= 17);
+        // SAFETY: SSE2 is part of x86_64; both unaligned loads read 16 bytes inside `w`
+        // (17 long).
+        unsafe {
+            let x = _mm_loadu_si128(w.as_ptr().cast());
+            let n = _mm_loadu_si128(w.as_ptr().add(1).cast());
+            let within = |v: __m128i, lo: u8, hi: u8| {
+                let lo = _mm_set1_epi8(lo as i8);
+                let hi = _mm_set1_epi8(hi as i8);
+                _mm_and_si128(
+                    _mm_cmpeq_epi8(_mm_max_epu8(v, lo), v),
+                    _mm_cmpeq_epi8(_mm_min_epu8(v, hi), v),
+                )
+            };
+            let ascii = within(x, b'0', b'9');
+            let full = _mm_and_si128(
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(0xBCu8 as i8)),
+                within(n, 0x90, 0x99),
+            );
+            let math = _mm_and_si128(
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(0x9Du8 as i8)),
+                _mm_cmpeq_epi8(n, _mm_set1_epi8(0x9Fu8 as i8)),
+            );
+            _mm_movemask_epi8(_mm_or_si128(ascii, _mm_or_si128(full, math))) as u32
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut m = 0u32;
+        for k in 0..16 {
+            let (c, n) = (w[k], w[k + 1]);
+            let hit = c.is_ascii_digit()
+                || (c == 0xBC && (0x90..=0x99).contains(&n))
+                || (c == 0x9D && n == 0x9F);
+            m |= (hit as u32) << k;
+        }
+        m
+    }
 }
 
 /// Scan `s` and push every number found. `hashes`: a lowercase hexadecimal token of 12, 32 or
 /// 64 characters (the 核对码 and the content hashes gongshi prints) is not read as digits.
 pub(crate) fn scan(s: &str, mode: Mode, hashes: bool, out: &mut Vec<Found>) {
     let b = s.as_bytes();
-    if !may_hold(b) {
+    // Short texts (values, names) mostly stop here; a page always has its dates.
+    if b.len() < 4096 && !may_hold(b) {
         return;
     }
     let mut i = 0;
     while let Some(digit) = next_candidate(b, i) {
+        // Most digits in a page are a short run of ASCII digits ended by something that
+        // ends any chain (`2026"`, `12380<`): passed over without a walk.
+        let mut e = digit;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        if e > digit && e - digit < 11 {
+            let ends = match b.get(e) {
+                None => true,
+                // A CJK ideograph (`2026年`).
+                Some(0xE4..=0xE9) => true,
+                Some(b'<') => {
+                    mode == Mode::Html
+                        && tag_at(b, e).is_some_and(|(_, n)| is_block_tag(n.as_bytes()))
+                }
+                Some(&c) => c < 0x80 && ascii_class(c) == Class::Other && c != b'&',
+            };
+            let in_reference = mode != Mode::Plain
+                && digit > 0
+                && (b[digit - 1] == b'#' || b[digit - 1].is_ascii_alphabetic());
+            if ends && !in_reference {
+                i = e;
+                continue;
+            }
+        }
         if hashes && let Some(end) = hash_token(b, digit) {
             i = end;
             continue;
@@ -285,8 +357,11 @@ fn reference_start(b: &[u8], j: usize) -> Option<usize> {
     (k >= 2 && b[k - 1] == b'#' && b[k - 2] == b'&').then(|| k - 2)
 }
 
-/// Tags after which text starts on a new line: they end a chain.
-fn is_block_tag(name: &str) -> bool {
+/// Tags after which text starts on a new line: they end a chain. `name` is lowercase.
+fn is_block_tag(name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else {
+        return false;
+    };
     matches!(
         name,
         "p" | "div"
@@ -349,13 +424,27 @@ fn is_block_tag(name: &str) -> bool {
     )
 }
 
-/// A tag or comment starting at `b[i] == '<'`: its end (after `>`), its lowercase name
+/// A tag name, lowercase, kept on the stack (longer names are cut: none of ours is).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct TagName {
+    bytes: [u8; 12],
+    len: u8,
+}
+
+impl TagName {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+}
+
+/// A tag or comment starting at `b[i] == '<'`: its end (after `>`) and its lowercase name
 /// (empty for comments and declarations).
-pub(crate) fn tag_at(b: &[u8], i: usize) -> Option<(usize, String)> {
+pub(crate) fn tag_at(b: &[u8], i: usize) -> Option<(usize, TagName)> {
     let rest = &b[i..];
+    let mut name = TagName::default();
     if rest.starts_with(b"<!--") {
         let end = memchr::memmem::find(&rest[4..], b"-->").map_or(b.len(), |k| i + 4 + k + 3);
-        return Some((end, String::new()));
+        return Some((end, name));
     }
     let after = *rest.get(1)?;
     let (name_at, decl) = match after {
@@ -366,16 +455,18 @@ pub(crate) fn tag_at(b: &[u8], i: usize) -> Option<(usize, String)> {
     };
     let mut k = name_at;
     while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'-') {
+        if !decl && (name.len as usize) < name.bytes.len() {
+            name.bytes[name.len as usize] = b[k].to_ascii_lowercase();
+            name.len += 1;
+        }
         k += 1;
     }
-    let name = if decl {
-        String::new()
-    } else {
-        String::from_utf8_lossy(&b[name_at..k]).to_ascii_lowercase()
-    };
     // The end: the first `>` outside quoted attribute values (or the first `>` at all, when
     // a quote is never closed).
-    let first_gt = memchr::memchr(b'>', &b[k..]).map(|g| k + g);
+    let first_gt = memchr::memchr(b'>', &b[k..]).map(|g| k + g)?;
+    if !b[k..first_gt].iter().any(|&c| c == b'"' || c == b'\'') {
+        return Some((first_gt + 1, name));
+    }
     let mut quote = 0u8;
     while k < b.len() {
         let c = b[k];
@@ -390,7 +481,7 @@ pub(crate) fn tag_at(b: &[u8], i: usize) -> Option<(usize, String)> {
         }
         k += 1;
     }
-    Some((first_gt.map_or(b.len(), |g| g + 1), name))
+    Some((first_gt + 1, name))
 }
 
 /// Named character references that a reader sees as a gap (everything else named is a
@@ -479,30 +570,68 @@ pub(crate) fn reference_at(b: &[u8], i: usize) -> Option<(char, usize)> {
 }
 
 /// Follow the chain of digits starting at `j`; push what it holds; return where scanning
-/// goes on.
+/// goes on. Most chains are a date or a count: they are measured first, without recording
+/// anything, and only one long enough to hold a number is walked again to be read.
 fn walk(s: &str, j: usize, mode: Mode, hashes: bool, out: &mut Vec<Found>) -> usize {
+    let (end, digits) = walk_pass(s, j, mode, hashes, out, None);
+    if digits >= 11 {
+        let mut chain = Vec::with_capacity(digits);
+        // Attribute values were searched in the first pass.
+        walk_pass(s, j, mode, hashes, &mut Vec::new(), Some(&mut chain));
+        flush(&chain, out);
+    }
+    end
+}
+
+/// The class of an ASCII byte, without decoding a character.
+#[inline]
+fn ascii_class(c: u8) -> Class {
+    match c {
+        b'0'..=b'9' => Class::Digit(c - b'0'),
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => Class::Space,
+        b'-' | b'.' | b'\\' | b'*' => Class::Sep,
+        b'X' | b'x' => Class::Check,
+        0..=0x1F | 0x7F => Class::Invisible,
+        _ => Class::Other,
+    }
+}
+
+/// One pass of [`walk`]: where the chain ends and how many digits it has; with `chain`, its
+/// digits recorded (a chain cut by too wide a gap is flushed into `out` as it goes).
+fn walk_pass(
+    s: &str,
+    j: usize,
+    mode: Mode,
+    hashes: bool,
+    out: &mut Vec<Found>,
+    mut chain: Option<&mut Vec<D>>,
+) -> (usize, usize) {
     let b = s.as_bytes();
-    let mut chain: Vec<D> = Vec::new();
+    let mut digits = 0usize;
     let mut gap = 0u32;
     let mut space = false;
     let mut k = j;
     // The end of the last digit, for `X` right after it.
     let mut last_end = usize::MAX;
     while k < b.len() {
-        // What stands at `k`: a class, its byte range.
-        let (class, len) = if let Some((v, len)) = digit_at(b, k) {
+        // What stands at `k`: a class, its byte length.
+        let c = b[k];
+        let (class, len) = if c < 0x80 && c != b'&' && c != b'<' {
+            (ascii_class(c), 1)
+        } else if let Some((v, len)) = digit_at(b, k) {
             (Class::Digit(v), len)
-        } else if mode != Mode::Plain && b[k] == b'&' {
-            match reference_at(b, k) {
+        } else if c == b'&' {
+            match reference_at(b, k).filter(|_| mode != Mode::Plain) {
                 Some((c, len)) => (class_of(c), len),
                 None => (Class::Other, 1),
             }
-        } else if mode == Mode::Html && b[k] == b'<' {
-            match tag_at(b, k) {
+        } else if c == b'<' {
+            match tag_at(b, k).filter(|_| mode == Mode::Html) {
                 Some((end, name)) => {
-                    let class = if name == "br" {
+                    let name = name.as_bytes();
+                    let class = if name == b"br" {
                         Class::Space
-                    } else if is_block_tag(&name) {
+                    } else if is_block_tag(name) {
                         Class::Other
                     } else {
                         Class::Invisible
@@ -523,33 +652,35 @@ fn walk(s: &str, j: usize, mode: Mode, hashes: bool, out: &mut Vec<Found>) -> us
                 None => (Class::Other, 1),
             }
         } else {
-            let c = s[k..].chars().next().unwrap_or('\0');
-            (class_of(c), c.len_utf8())
+            let ch = s[k..].chars().next().unwrap_or('\0');
+            (class_of(ch), ch.len_utf8())
         };
         match class {
             Class::Digit(v) => {
-                let group_start = chain.is_empty() || gap > 0 || space;
-                if gap + u32::from(space) > MAX_GAP {
-                    flush(&chain, out);
-                    chain.clear();
+                let group_start = digits == 0 || gap > 0 || space;
+                if let Some(ch) = chain.as_deref_mut() {
+                    ch.push(D {
+                        v,
+                        start: k,
+                        end: k + len,
+                        group_start,
+                    });
                 }
-                chain.push(D {
-                    v,
-                    start: k,
-                    end: k + len,
-                    group_start,
-                });
+                digits += 1;
                 gap = 0;
                 space = false;
                 last_end = k + len;
             }
             Class::Check if last_end == k => {
-                chain.push(D {
-                    v: 10,
-                    start: k,
-                    end: k + len,
-                    group_start: false,
-                });
+                if let Some(ch) = chain.as_deref_mut() {
+                    ch.push(D {
+                        v: 10,
+                        start: k,
+                        end: k + len,
+                        group_start: false,
+                    });
+                }
+                digits += 1;
                 k += len;
                 break;
             }
@@ -565,8 +696,7 @@ fn walk(s: &str, j: usize, mode: Mode, hashes: bool, out: &mut Vec<Found>) -> us
         }
         k += len;
     }
-    flush(&chain, out);
-    k
+    (k, digits)
 }
 
 impl Found {

@@ -53,7 +53,7 @@ pub trait Target: Sync {
     /// (the machine's fonts, for posters).
     fn memo_inputs(&self, _h: &mut blake3::Hasher) {}
     /// Every file it will write, with its owner.
-    fn plan(&self, cx: &RenderCx<'_>, id: TargetId, plan: &mut Plan);
+    fn plan<'a>(&self, cx: &RenderCx<'a>, id: TargetId, plan: &mut Plan<'a>);
     /// Make its files into `sink`; `false` when it could not (the reason is in `diags`).
     fn render(&self, cx: &RenderCx<'_>, sink: &dyn Sink) -> bool;
 }

@@ -101,24 +101,35 @@ impl super::Target for PosterTarget {
             system_fonts(h);
         }
     }
-    fn plan(&self, cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut crate::plan::Plan) {
-        let print = plan.owner(crate::plan::Owner::generated("海报打印合集（print/）"));
-        plan.dir("print/", id, print);
-        let mut bundles = HashSet::new();
-        for p in placed(cx.site) {
-            let o = plan.owner(crate::plan::notice_owner(p.notice, "的海报"));
-            plan.file(&format!("{}poster.pdf", p.path), id, o);
-            let bundle = bundle_path(&p.areas);
-            if bundles.insert(bundle.clone())
-                && let Some(a) = p.areas.last()
-            {
-                let o = plan.owner(crate::plan::area_owner(a, "的海报打印合集"));
-                plan.file(&bundle, id, o);
+    fn plan<'a>(
+        &self,
+        cx: &super::RenderCx<'a>,
+        id: super::TargetId,
+        plan: &mut crate::plan::Plan<'a>,
+    ) {
+        use crate::plan::{Folder, What};
+        plan.in_every(Folder::Notice, "poster.pdf", id, "的海报");
+        plan.in_every(Folder::Rule, "poster.pdf", id, "的海报");
+        let print = plan.owner(What::Generated("海报打印合集（print/）"));
+        plan.dir("print/", Folder::Plain, id, print);
+        // A print file per township: `print/` + its path.
+        fn area<'a>(
+            a: &'a crate::model::Area,
+            apath: &str,
+            id: super::TargetId,
+            plan: &mut crate::plan::Plan<'a>,
+        ) {
+            let apath = format!("{apath}{}/", a.slug);
+            if !a.villages.is_empty() {
+                let o = plan.owner(What::Area(a));
+                plan.file(&format!("print/{}.pdf", apath.trim_end_matches('/')), id, o);
+            }
+            for sub in &a.areas {
+                area(sub, &apath, id, plan);
             }
         }
-        for n in &cx.site.rules {
-            let o = plan.owner(crate::plan::notice_owner(n, "的海报"));
-            plan.file(&format!("rules/{}/poster.pdf", n.slug), id, o);
+        for a in &cx.site.areas {
+            area(a, "", id, plan);
         }
     }
     fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {

@@ -12,7 +12,7 @@ use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
 use crate::dates::{age_on, iso_date, zh_date};
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Area, Body, Notice, NoticeKind, Site, Village};
-use crate::plan::{Owner, Plan};
+use crate::plan::{Folder, Plan, What};
 use crate::theme::Theme;
 
 pub struct SiteRenderer {
@@ -323,7 +323,7 @@ impl super::Target for SiteTarget {
     fn caches(&self) -> &'static [crate::cache::Kind] {
         &[crate::cache::IMAGES]
     }
-    fn plan(&self, cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut Plan) {
+    fn plan<'a>(&self, cx: &super::RenderCx<'a>, id: super::TargetId, plan: &mut Plan<'a>) {
         plan_site(cx, id, plan);
     }
     fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {
@@ -335,69 +335,72 @@ impl super::Target for SiteTarget {
 }
 
 /// Attachments and photos of a notice, into `plan` under `folder`.
-fn plan_files(n: &Notice, folder: &str, id: super::TargetId, plan: &mut Plan) {
+fn plan_files<'a>(n: &'a Notice, folder: &str, id: super::TargetId, plan: &mut Plan<'a>) {
     for a in &n.attachments {
-        let o = plan.owner(Owner::content(&n.file, a.pos, format!("附件“{}”", a.rel)));
+        let o = plan.owner(What::Attachment(n, &a.rel));
         plan.file(&format!("{folder}{}", a.rel), id, o);
     }
     for (i, c) in n.fm.candidates.iter().enumerate() {
         if let Some(photo) = &c.photo {
-            let o = plan.owner(Owner::at_key(
-                &n.file,
-                &n.index,
-                Some(&format!("candidates.{i}.photo")),
-                format!("照片“{photo}”"),
-            ));
+            let o = plan.owner(What::Photo(n, i, photo));
             plan.file(&format!("{folder}{photo}"), id, o);
         }
     }
 }
 
-fn plan_site(cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut Plan) {
+fn plan_site<'a>(cx: &super::RenderCx<'a>, id: super::TargetId, plan: &mut Plan<'a>) {
     let site = cx.site;
-    let assets = plan.owner(Owner::generated("主题的静态文件（static/）"));
-    plan.dir("static/", id, assets);
+    for kind in [
+        Folder::Township,
+        Folder::Area,
+        Folder::Village,
+        Folder::Notice,
+        Folder::Rule,
+    ] {
+        plan.in_every(kind, "index.html", id, "的网页");
+    }
+    let assets = plan.owner(What::Generated("主题静态文件（static/）"));
+    plan.dir("static/", Folder::Plain, id, assets);
     for (name, _) in cx.theme.under("static") {
         plan.file(&format!("static/{name}"), id, assets);
     }
-    let board = plan.owner(Owner::generated("全站首页"));
+    let board = plan.owner(What::Generated("全站首页"));
     plan.file("index.html", id, board);
-    let rules = plan.owner(Owner::generated("换届纪律页面（rules/）"));
-    plan.dir("rules/", id, rules);
+    let rules = plan.owner(What::Generated("换届纪律页面（rules/）"));
+    plan.dir("rules/", Folder::Plain, id, rules);
     plan.file("rules/index.html", id, rules);
     for n in &site.rules {
-        let o = plan.owner(crate::plan::notice_owner(n, ""));
+        let o = plan.owner(What::Notice(n));
         let folder = format!("rules/{}/", n.slug);
-        plan.dir(&folder, id, o);
-        plan.file(&format!("{folder}index.html"), id, o);
+        plan.dir(&folder, Folder::Rule, id, o);
         plan_files(n, &folder, id, plan);
     }
-    fn area<'a>(a: &'a Area, chain: &mut Vec<&'a Area>, id: super::TargetId, plan: &mut Plan) {
-        chain.push(a);
-        let apath = area_url(chain);
-        let o = plan.owner(crate::plan::area_owner(a, ""));
-        plan.dir(&apath, id, o);
-        plan.file(&format!("{apath}index.html"), id, o);
+    fn area<'a>(a: &'a Area, apath: &str, id: super::TargetId, plan: &mut Plan<'a>) {
+        let apath = format!("{apath}{}/", a.slug);
+        let o = plan.owner(What::Area(a));
+        let kind = if a.villages.is_empty() {
+            Folder::Area
+        } else {
+            Folder::Township
+        };
+        plan.dir(&apath, kind, id, o);
         for v in &a.villages {
             let vpath = format!("{apath}{}/", v.slug);
-            let o = plan.owner(crate::plan::village_owner(v));
-            plan.dir(&vpath, id, o);
-            plan.file(&format!("{vpath}index.html"), id, o);
+            let o = plan.owner(What::Village(v));
+            plan.dir(&vpath, Folder::Village, id, o);
             for n in &v.notices {
                 let npath = format!("{vpath}{}/", n.slug);
-                let o = plan.owner(crate::plan::notice_owner(n, ""));
-                plan.dir(&npath, id, o);
-                plan.file(&format!("{npath}index.html"), id, o);
+                let o = plan.owner(What::Notice(n));
+                plan.dir(&npath, Folder::Notice, id, o);
                 plan_files(n, &npath, id, plan);
             }
         }
         for sub in &a.areas {
-            area(sub, chain, id, plan);
+            area(sub, &apath, id, plan);
         }
-        chain.pop();
     }
     for a in &site.areas {
-        area(a, &mut Vec::new(), id, plan);
+        area(a, "", id, plan);
     }
 }
 

@@ -211,22 +211,24 @@ impl super::Target for WechatTarget {
     fn caches(&self) -> &'static [crate::cache::Kind] {
         &[crate::cache::PHOTOS, crate::cache::WECHAT]
     }
-    fn plan(&self, cx: &super::RenderCx<'_>, id: super::TargetId, plan: &mut crate::plan::Plan) {
-        let mut listings = std::collections::HashSet::new();
-        for p in placed(cx.site) {
-            let o = plan.owner(crate::plan::notice_owner(p.notice, "的公众号文章"));
-            for name in ["wechat.html", "wechat.fragment.html", "draft.json"] {
-                plan.file(&format!("{}{name}", p.path), id, o);
-            }
-            plan.family(&p.path, "wechat.fragment.", ".html", id, o);
-            let apath = area_url(&p.areas);
-            if listings.insert(apath.clone())
-                && let Some(a) = p.areas.last()
-            {
-                let o = plan.owner(crate::plan::area_owner(a, "的公众号文章列表"));
-                plan.file(&format!("{apath}wechat.html"), id, o);
-            }
+    fn plan<'a>(
+        &self,
+        _cx: &super::RenderCx<'a>,
+        id: super::TargetId,
+        plan: &mut crate::plan::Plan<'a>,
+    ) {
+        use crate::plan::Folder;
+        for name in ["wechat.html", "wechat.fragment.html", "draft.json"] {
+            plan.in_every(Folder::Notice, name, id, "的公众号文章");
         }
+        plan.family_in_every(
+            Folder::Notice,
+            "wechat.fragment.",
+            ".html",
+            id,
+            "的公众号文章",
+        );
+        plan.in_every(Folder::Township, "wechat.html", id, "的公众号文章列表");
     }
     fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {
         cx.progress.stage("生成公众号文章", 0);

@@ -89,8 +89,11 @@ fn look(base: &Path, rel: &str) -> Look {
     if size > photo::MAX_SOURCE_BYTES {
         return Look::Large(size);
     }
-    match std::fs::read(&path) {
-        Ok(bytes) => Look::Bytes(bytes),
+    let mut bytes = Vec::new();
+    match crate::source::open_regular(&path)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+    {
+        Ok(_) => Look::Bytes(bytes),
         Err(_) => Look::Unreadable,
     }
 }
