@@ -130,7 +130,7 @@ pub struct Attachment {
 /// A personal number the body showed, where, and how it is shown now.
 #[derive(Debug, Clone)]
 pub struct Hit {
-    /// Line and column within the body (1-based).
+    /// Line within the body and column in bytes within that line (1-based).
     pub line: usize,
     pub col: usize,
     pub kind: privacy::Kind,
@@ -182,6 +182,17 @@ fn mask_tree<'a>(root: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
                 }
             }
             NodeValue::HtmlBlock(hb) => {
+                if let Some((m, found)) = privacy::guard::mask_addresses(&hb.literal) {
+                    for f in found {
+                        hits.push(Hit {
+                            line: pos.line,
+                            col: pos.column,
+                            kind: f.kind,
+                            masked: f.masked,
+                        });
+                    }
+                    hb.literal = m;
+                }
                 let found = privacy::find_in(&hb.literal, privacy::Mode::Html);
                 if !found.is_empty() {
                     at(hits, &found, &hb.literal);
@@ -205,6 +216,28 @@ struct Seg<'a> {
 
 /// Mask the text of one block (paragraph, heading, table cell) read as a whole.
 fn mask_inlines<'a>(block: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
+    // Most blocks hold fewer than eleven digits in all: nothing to put together.
+    let mut digits = 0;
+    for node in block.descendants().skip(1) {
+        digits += match &node.data().value {
+            NodeValue::Text(t) => privacy::count_digits(t.as_bytes(), 11),
+            NodeValue::Code(c) => privacy::count_digits(c.literal.as_bytes(), 11),
+            NodeValue::HtmlInline(h) => {
+                privacy::count_digits(h.as_bytes(), 11) + h.contains('%') as usize * 11
+            }
+            NodeValue::Link(l) | NodeValue::Image(l) => {
+                privacy::count_digits(l.url.as_bytes(), 11) + l.url.contains('%') as usize * 11
+            }
+            NodeValue::FootnoteReference(r) => privacy::count_digits(r.name.as_bytes(), 11),
+            _ => 0,
+        };
+        if digits >= 11 {
+            break;
+        }
+    }
+    if digits < 11 {
+        return;
+    }
     // The block's text as HTML would show it: text and code with `<` and `&` made inert
     // (same length, so offsets map straight back), raw inline HTML as written, line breaks.
     let mut text = String::new();
@@ -235,6 +268,17 @@ fn mask_inlines<'a>(block: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
                 );
             }
             NodeValue::HtmlInline(h) => {
+                if let Some((m, found)) = privacy::guard::mask_addresses(h) {
+                    for f in found {
+                        hits.push(Hit {
+                            line: start.line,
+                            col: start.column,
+                            kind: f.kind,
+                            masked: f.masked,
+                        });
+                    }
+                    *h = m;
+                }
                 segs.push(Seg {
                     at: text.len(),
                     node,
@@ -290,9 +334,11 @@ fn mask_inlines<'a>(block: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
     ranges.sort_by_key(|r| std::cmp::Reverse(r.start));
     for f in &found {
         let k = segs.partition_point(|s| s.at <= f.start).saturating_sub(1);
+        // The node's start, and how far into it the number begins (exact when the node's
+        // text is written as it reads, as it almost always is).
         let (line, col) = segs.get(k).map_or((1, 1), |s| {
             let p = s.node.data().sourcepos.start;
-            (p.line, p.column)
+            (p.line, p.column + f.start.saturating_sub(s.at))
         });
         hits.push(Hit {
             line,
@@ -339,9 +385,20 @@ pub fn render(body: &str, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> Rendered {
     let mut hits = Vec::new();
     let root = parse(&arena, body, Some(&mut hits));
     for h in hits {
+        // Columns from the parser count bytes; diagnostics count characters.
+        let col = body
+            .lines()
+            .nth(h.line.saturating_sub(1))
+            .map_or(h.col, |l| {
+                let mut at = h.col.saturating_sub(1).min(l.len());
+                while !l.is_char_boundary(at) {
+                    at -= 1;
+                }
+                l[..at].chars().count() + 1
+            });
         diags.warning(
             ctx.file,
-            Pos::new(ctx.body_line + h.line.saturating_sub(1), h.col.max(1)),
+            Pos::new(ctx.body_line + h.line.saturating_sub(1), col.max(1)),
             format!(
                 "正文里有完整的{}，已在网站和所有导出文件中打码为 {}。",
                 h.kind.zh(),

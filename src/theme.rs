@@ -40,7 +40,11 @@ impl Theme {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                match std::fs::read(e.path()) {
+                let read = crate::source::open_regular(e.path()).and_then(|mut f| {
+                    let mut b = Vec::new();
+                    std::io::Read::read_to_end(&mut f, &mut b).map(|_| b)
+                });
+                match read {
                     Ok(b) => {
                         theme.files.insert(rel.clone(), Cow::Owned(b));
                         theme.overridden.push(rel);

@@ -67,6 +67,14 @@ impl Guard {
         g
     }
 
+    /// The full numbers in `text` (read as `mode`, to a fixpoint like [`super::find_in`])
+    /// that are not public phones: what a renderer that lays text out anew must still mask.
+    pub fn not_public(&self, text: &str, mode: Mode) -> Vec<Found> {
+        let mut found = super::find_in(text, mode);
+        found.retain(|f| !(f.kind == Kind::Mobile && self.public.contains(&digits_of(text, f))));
+        found
+    }
+
     /// Every full number a reader of the file at `path` would see. `text`: what a binary
     /// file shows (a poster's text), when the bytes cannot be read as text.
     pub fn check(&self, path: &str, bytes: &[u8], text: Option<&str>) -> Vec<Leak> {
@@ -84,24 +92,41 @@ impl Guard {
             "json" => "数据文件",
             _ => return out,
         };
+        let json = ext == "json";
         match simdutf8::basic::from_utf8(bytes) {
-            Ok(s) => self.text(s, place, &mut out),
-            Err(_) => self.text(&String::from_utf8_lossy(bytes), place, &mut out),
+            Ok(s) => self.text(s, place, json, &mut out),
+            Err(_) => self.text(&String::from_utf8_lossy(bytes), place, json, &mut out),
         }
         out
     }
 
     /// Text that may be HTML, with the other ways a number can hide in a page: `\u0031`
     /// escapes in script data and `%31` in addresses.
-    fn text(&self, s: &str, place: &'static str, out: &mut Vec<Leak>) {
+    fn text(&self, s: &str, place: &'static str, json: bool, out: &mut Vec<Leak>) {
         let s = without_data_uris(s);
         self.scan(&s, Mode::Html, place, out);
-        if let Some(d) = decode_escapes(&s) {
-            self.scan(&d, Mode::Html, place, out);
+        // Escapes are undone where they are escapes: in a JSON file, and in the data a page's
+        // scripts carry (a copy button's article). In a page's text `\x31` reads as written.
+        if json {
+            if let Some(d) = decode_escapes(&s) {
+                self.scan(&d, Mode::Html, place, out);
+            }
+        } else {
+            for script in scripts(&s) {
+                if let Some(d) = decode_escapes(script) {
+                    self.scan(&d, Mode::Html, place, out);
+                }
+            }
         }
+        // An address is what a link dials or opens once its `%XX` escapes are undone (in
+        // text they stay as written, and read as such).
         if has_percent_digits(&s) {
-            let d = crate::markdown::percent_decode(&s);
-            self.scan(&d, Mode::Html, place, out);
+            for url in addresses(&s) {
+                if url.contains('%') {
+                    let d = crate::markdown::percent_decode(url);
+                    self.scan(&d, Mode::Attr, place, out);
+                }
+            }
         }
     }
 
@@ -147,7 +172,9 @@ fn digits_of(s: &str, f: &Found) -> String {
 
 /// `s` with the payload of every `data:` URI blanked out (base64 is not text).
 fn without_data_uris(s: &str) -> std::borrow::Cow<'_, str> {
-    let finder = memchr::memmem::Finder::new(b"data:");
+    static DATA: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"data:"));
+    let finder = &*DATA;
     if finder.find(s.as_bytes()).is_none() {
         return s.into();
     }
@@ -168,6 +195,71 @@ fn without_data_uris(s: &str) -> std::borrow::Cow<'_, str> {
         |e| String::from_utf8_lossy(e.as_bytes()).into_owned().into(),
         Into::into,
     )
+}
+
+/// The contents of the `<script>` elements of a page.
+fn scripts(s: &str) -> impl Iterator<Item = &str> {
+    s.match_indices("<script").filter_map(move |(i, _)| {
+        let open = s[i..].find('>')? + i + 1;
+        let close = s[open..].find("</script").map_or(s.len(), |e| open + e);
+        Some(&s[open..close])
+    })
+}
+
+/// The values of `href` and `src` attributes in `s` (also written inside JSON strings,
+/// `href=\"…\"`), with their byte ranges.
+pub(crate) fn address_ranges(s: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for attr in ["href=", "src="] {
+        for (i, _) in s.match_indices(attr) {
+            let mut at = i + attr.len();
+            if s[at..].starts_with('\\') {
+                at += 1;
+            }
+            let Some(quote) = s[at..].chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            at += 1;
+            let end = s[at..].find([quote, '\\']).map_or(s.len(), |e| at + e);
+            out.push(at..end);
+        }
+    }
+    out
+}
+
+fn addresses(s: &str) -> impl Iterator<Item = &str> {
+    address_ranges(s).into_iter().map(move |r| &s[r])
+}
+
+/// Raw HTML whose `%XX`-escaped addresses (`href="tel:%31%33…"`) hold a number: the same
+/// HTML with those addresses written out and masked. `None` when there are none.
+pub fn mask_addresses(html: &str) -> Option<(String, Vec<Found>)> {
+    if !has_percent_digits(html) {
+        return None;
+    }
+    let mut changes = Vec::new();
+    let mut all = Vec::new();
+    for r in address_ranges(html) {
+        let url = &html[r.clone()];
+        if !url.contains('%') {
+            continue;
+        }
+        let decoded = crate::markdown::percent_decode(url);
+        let found = super::find_in(&decoded, Mode::Attr);
+        if !found.is_empty() {
+            changes.push((r, super::apply_with(&decoded, &found, |_| "*")));
+            all.extend(found);
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    changes.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut out = html.to_string();
+    for (r, new) in changes {
+        out.replace_range(r, &new.replace('"', "%22").replace('\'', "%27"));
+    }
+    Some((out, all))
 }
 
 fn has_percent_digits(s: &str) -> bool {

@@ -45,6 +45,16 @@ pub enum Mode {
     Html,
     /// An HTML attribute value: character references are decoded, there are no tags.
     Attr,
+    /// Typst markup as gongshi writes it (poster bodies): a backslash escapes the character
+    /// after it; strong and emphasis markers, brackets, string quotes and `#function`
+    /// names print as nothing.
+    Typst,
+}
+
+impl Mode {
+    fn references(self) -> bool {
+        matches!(self, Mode::Html | Mode::Attr)
+    }
 }
 
 /// A full number found in a text.
@@ -177,11 +187,54 @@ pub fn find(text: &str) -> Vec<Found> {
     find_in(text, Mode::Plain)
 }
 
-/// Every full number in `text` read as `mode`, in order.
+/// Every full number in `text` read as `mode`, in order — and those that masking them
+/// would leave: a masked digit reads as a separator, so `1615-0011 139 0000 0012` masked once
+/// (`139 **** 0012`) shows `1615-0011 139`. Read again until nothing more is found.
 pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
     let mut out = Vec::new();
     scan(text, mode, false, &mut out);
+    if out.is_empty() {
+        return out;
+    }
+    let mut current = text.to_string();
+    let mut new = out.clone();
+    for _ in 0..8 {
+        // Same length: `*` and, for a digit of several bytes, invisible padding.
+        current = apply_with(&current, &new, |r| &"*\0\0\0"[..r.len().min(4)]);
+        new.clear();
+        scan(&current, mode, false, &mut new);
+        if new.is_empty() {
+            break;
+        }
+        out.extend(new.iter().cloned());
+    }
+    out.sort_by_key(|f| f.start);
     out
+}
+
+/// How many digits `b` holds, at most: each digit of any kind sets one bit of the mask
+/// (an ASCII digit, the `BC` of a full-width one, the `9D` of a mathematical one; a
+/// reference has ASCII digits). Stops counting at `enough`.
+pub fn count_digits(b: &[u8], enough: usize) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i + 17 <= b.len() {
+        n += digit_mask(&b[i..i + 17]).count_ones() as usize;
+        if n >= enough {
+            return n;
+        }
+        i += 16;
+    }
+    let tail = &b[i..];
+    n + tail
+        .iter()
+        .zip(tail.iter().skip(1).chain(std::iter::once(&0)))
+        .filter(|&(&c, &next)| {
+            c.is_ascii_digit()
+                || (c == 0xBC && (0x90..=0x99).contains(&next))
+                || (c == 0x9D && next == 0x9F)
+        })
+        .count()
 }
 
 /// Whether `text` may hold a number at all: it has fewer than eleven digit characters
@@ -189,14 +242,7 @@ pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
 /// of the bytes counted). Most values (names, titles, dates) stop here.
 #[inline]
 pub fn may_hold(b: &[u8]) -> bool {
-    if b.len() < 11 {
-        return false;
-    }
-    let n = b
-        .iter()
-        .map(|&c| (c.wrapping_sub(b'0') < 10 || c == 0xEF || c == 0xF0) as usize)
-        .sum::<usize>();
-    n >= 11
+    b.len() >= 11 && count_digits(b, 11) >= 11
 }
 
 /// The first position at or after `i` where a digit starts (ASCII, full-width or
@@ -297,9 +343,14 @@ pub(crate) fn scan(s: &str, mode: Mode, hashes: bool, out: &mut Vec<Found>) {
                     mode == Mode::Html
                         && tag_at(b, e).is_some_and(|(_, n)| is_block_tag(n.as_bytes()))
                 }
+                Some(b'*' | b'_' | b'[' | b']' | b'(' | b')' | b'"' | b'#')
+                    if mode == Mode::Typst =>
+                {
+                    false
+                }
                 Some(&c) => c < 0x80 && ascii_class(c) == Class::Other && c != b'&',
             };
-            let in_reference = mode != Mode::Plain
+            let in_reference = mode.references()
                 && digit > 0
                 && (b[digit - 1] == b'#' || b[digit - 1].is_ascii_alphabetic());
             if ends && !in_reference {
@@ -312,9 +363,10 @@ pub(crate) fn scan(s: &str, mode: Mode, hashes: bool, out: &mut Vec<Found>) {
             continue;
         }
         // A digit inside a character reference (`&#49;`): the chain starts at the `&`.
-        let j = match mode {
-            Mode::Plain => digit,
-            _ => reference_start(b, digit).unwrap_or(digit),
+        let j = if mode.references() {
+            reference_start(b, digit).unwrap_or(digit)
+        } else {
+            digit
         };
         // Always past the digit found, so a reference that is no digit (`&#39;`) is passed.
         i = walk(s, j, mode, hashes, out).max(digit + 1);
@@ -359,68 +411,65 @@ fn reference_start(b: &[u8], j: usize) -> Option<usize> {
 
 /// Tags after which text starts on a new line: they end a chain. `name` is lowercase.
 fn is_block_tag(name: &[u8]) -> bool {
-    let Ok(name) = std::str::from_utf8(name) else {
-        return false;
-    };
     matches!(
         name,
-        "p" | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "td"
-            | "th"
-            | "tr"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tfoot"
-            | "caption"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "blockquote"
-            | "pre"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "nav"
-            | "aside"
-            | "main"
-            | "figure"
-            | "figcaption"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "hr"
-            | "address"
-            | "details"
-            | "summary"
-            | "form"
-            | "fieldset"
-            | "legend"
-            | "title"
-            | "head"
-            | "body"
-            | "html"
-            | "option"
-            | "select"
-            | "textarea"
-            | "button"
-            | "script"
-            | "style"
-            | "template"
-            | "noscript"
-            | "iframe"
-            | "object"
-            | "svg"
-            | "math"
-            | "meta"
-            | "link"
+        b"p" | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"td"
+            | b"th"
+            | b"tr"
+            | b"table"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"caption"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"blockquote"
+            | b"pre"
+            | b"section"
+            | b"article"
+            | b"header"
+            | b"footer"
+            | b"nav"
+            | b"aside"
+            | b"main"
+            | b"figure"
+            | b"figcaption"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"hr"
+            | b"address"
+            | b"details"
+            | b"summary"
+            | b"form"
+            | b"fieldset"
+            | b"legend"
+            | b"title"
+            | b"head"
+            | b"body"
+            | b"html"
+            | b"option"
+            | b"select"
+            | b"textarea"
+            | b"button"
+            | b"script"
+            | b"style"
+            | b"template"
+            | b"noscript"
+            | b"iframe"
+            | b"object"
+            | b"svg"
+            | b"math"
+            | b"meta"
+            | b"link"
     )
 }
 
@@ -616,12 +665,28 @@ fn walk_pass(
     while k < b.len() {
         // What stands at `k`: a class, its byte length.
         let c = b[k];
-        let (class, len) = if c < 0x80 && c != b'&' && c != b'<' {
+        let (class, len) = if mode == Mode::Typst && c < 0x80 {
+            match c {
+                b'\\' => match b.get(k + 1) {
+                    Some(&n) if n.is_ascii_punctuation() => (ascii_class(n), 2),
+                    _ => (Class::Sep, 1),
+                },
+                b'*' | b'_' | b'[' | b']' | b'(' | b')' | b'"' => (Class::Invisible, 1),
+                b'#' => {
+                    let n = b[k + 1..]
+                        .iter()
+                        .take_while(|x| x.is_ascii_alphanumeric() || **x == b'.')
+                        .count();
+                    (Class::Invisible, 1 + n)
+                }
+                _ => (ascii_class(c), 1),
+            }
+        } else if c < 0x80 && c != b'&' && c != b'<' {
             (ascii_class(c), 1)
         } else if let Some((v, len)) = digit_at(b, k) {
             (Class::Digit(v), len)
         } else if c == b'&' {
-            match reference_at(b, k).filter(|_| mode != Mode::Plain) {
+            match reference_at(b, k).filter(|_| mode.references()) {
                 Some((c, len)) => (class_of(c), len),
                 None => (Class::Other, 1),
             }
@@ -721,6 +786,8 @@ fn flush(ds: &[D], out: &mut Vec<Found>) {
     let digits = |r: Range<usize>| ds[r].iter().all(|d| d.v < 10);
     let mobile_at = |i: usize| ds[i].v == 1 && (3..=9).contains(&ds[i + 1].v) && digits(i..i + 11);
     let mut i = 0;
+    // The end of the last span found (in digits of the chain).
+    let mut last_end = 0usize;
     while i + 11 <= n {
         if !ds[i].group_start {
             i += 1;
@@ -753,6 +820,13 @@ fn flush(ds: &[D], out: &mut Vec<Found>) {
             i += 1;
             continue;
         };
+        // Every group start is tried, not only those after a match: `139 00086 139 0000 0005`
+        // holds two numbers that share digits, and masking one must not leave the other. A
+        // span inside one already found (the mobile in `0086 139…`) is the same number.
+        if i + len <= last_end {
+            i += 1;
+            continue;
+        }
         let span = &ds[i..i + len];
         let mut masked = String::with_capacity(len);
         let mut hidden = Vec::new();
@@ -771,7 +845,8 @@ fn flush(ds: &[D], out: &mut Vec<Found>) {
             hidden,
             masked,
         });
-        i += len;
+        last_end = i + len;
+        i += 1;
     }
 }
 
@@ -980,6 +1055,15 @@ mod tests {
         let f = find("008613812345678");
         assert_eq!(f[0].masked, "0086138****5678");
         assert_eq!(masked("+86 138 1234 5678"), "+86 138 **** 5678");
+        // What masking one number leaves readable is masked too.
+        let t = "1615-0011 139\u{200B}0000\u{200D}0012";
+        let m = masked(t);
+        assert!(find(&m).is_empty(), "{m}");
+        // Two numbers that share digits are both masked.
+        let t = "139 00086 139 0000 0005";
+        let m = masked(t);
+        assert!(find(&m).is_empty(), "{m}");
+        assert_eq!(find("0086 139 0000 0005").len(), 1);
     }
 
     #[test]

@@ -148,6 +148,25 @@ impl super::Target for PosterTarget {
     }
 }
 
+/// A Markdown body as poster markup, and the numbers that had to be masked in it: the body
+/// was masked as a page shows it, and a poster joins some pieces a page keeps apart (raw HTML
+/// is left out), so what the poster prints is read once more. Masked digits become `＊`,
+/// safe in markup and in strings alike.
+pub fn body_markup(markdown: &str) -> (String, Vec<crate::privacy::Found>) {
+    let markup = typ::markdown(markdown);
+    let found = crate::privacy::find_in(&markup, crate::privacy::Mode::Typst);
+    if found.is_empty() {
+        return (markup, found);
+    }
+    let masked = crate::privacy::apply_with(&markup, &found, |_| "＊");
+    (masked, found)
+}
+
+/// The text a poster prints of a Markdown body (for the privacy guard and its fuzzer).
+pub fn body_text(markdown: &str) -> String {
+    typ::visible(&body_markup(markdown).0)
+}
+
 /// The print file of the township that holds a village (`print/chengguan.pdf`).
 fn bundle_path(areas: &[&crate::model::Area]) -> String {
     format!("print/{}.pdf", area_url(areas).trim_end_matches('/'))
@@ -474,7 +493,19 @@ fn prepare<'a>(
         has_body: !n.body.trim().is_empty(),
     };
     let data = serde_json::to_vec_pretty(&data).unwrap_or_default();
-    let body = typ::markdown(&n.body);
+    let (body, found) = body_markup(&n.body);
+    for f in &found {
+        diags.warning(
+            &n.file,
+            Pos::new(n.body_line, 1),
+            format!(
+                "正文在海报上排版后，有一处读作完整的{}，海报上已打码为 {}。",
+                f.kind.zh(),
+                f.masked
+            ),
+            "正文里的原始 HTML 不印在海报上，前后的文字因此连在一起。请从正文中删去这个号码。",
+        );
+    }
     let body_text = typ::visible(&body);
     let main = "#import \"/poster.typ\": poster\n#poster(json(\"/gongshi/data.json\"), include \"/gongshi/body.typ\")\n";
     let mut key = blake3::Hasher::new();

@@ -359,7 +359,7 @@ fn plan_site<'a>(cx: &super::RenderCx<'a>, id: super::TargetId, plan: &mut Plan<
     ] {
         plan.in_every(kind, "index.html", id, "的网页");
     }
-    let assets = plan.owner(What::Generated("主题静态文件（static/）"));
+    let assets = plan.owner(What::Generated("主题的静态文件（static/）"));
     plan.dir("static/", Folder::Plain, id, assets);
     for (name, _) in cx.theme.under("static") {
         plan.file(&format!("static/{name}"), id, assets);

@@ -116,10 +116,12 @@ struct Renderer {
     copy_js: String,
     /// Resized photos, kept between builds.
     photos: DiskCache,
+    /// The site's public phones, which the article shows as given.
+    guard: crate::privacy::guard::Guard,
 }
 
 impl Renderer {
-    fn new(root: &Path, theme: &Theme, diags: &Diagnostics) -> Option<Renderer> {
+    fn new(site: &Site, root: &Path, theme: &Theme, diags: &Diagnostics) -> Option<Renderer> {
         let mut tera = super::new_tera();
         let templates: Vec<(String, String)> = theme
             .under("wechat")
@@ -147,6 +149,7 @@ impl Renderer {
                 .to_string(),
             copy_js: theme.text("wechat/copy.js").unwrap_or_default().to_string(),
             photos: DiskCache::new(root, crate::cache::PHOTOS, true),
+            guard: crate::privacy::guard::Guard::new(site),
         })
     }
 
@@ -190,7 +193,26 @@ impl Renderer {
                 html.to_string()
             }
         };
-        sanitize::clean(inlined.trim())
+        let clean = sanitize::clean(inlined.trim());
+        // The article is written from the masked body, but in a layout of its own (lists as
+        // paragraphs, links as notes): what it shows is read once more.
+        let found = self.guard.not_public(&clean, crate::privacy::Mode::Html);
+        if found.is_empty() {
+            return clean;
+        }
+        for f in &found {
+            diags.warning(
+                file,
+                Pos::default(),
+                format!(
+                    "公众号文章排版后有一处读作完整的{}，文章里已打码为 {}。",
+                    f.kind.zh(),
+                    f.masked
+                ),
+                "请从公告中删去这个号码。",
+            );
+        }
+        crate::privacy::apply_with(&clean, &found, |_| "*")
     }
 }
 
@@ -245,7 +267,7 @@ pub fn render(
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) -> Option<()> {
-    let r = Renderer::new(root, theme, diags)?;
+    let r = Renderer::new(site, root, theme, diags)?;
     let content = root.join("content");
     let base_url = site
         .cfg

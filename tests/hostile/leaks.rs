@@ -235,7 +235,8 @@ fn slugs_that_collide_name_both_files_at_the_slug() {
     let d = r.find(true, "输出中的“t/wechat.html/”会同时由");
     assert_eq!(d.file, "content/t/w/village.yaml");
     assert!(d.text.contains("content/t/area.yaml"), "{}", d.text);
-    let d = r.find(true, "输出中的“t/v/index.html”会同时由");
+    // The notice's folder `t/v/index.html/` against the village board's file.
+    let d = r.find(true, "输出中的“t/v/index.html/”会同时由");
     assert_eq!((d.file.as_str(), d.line), ("content/t/v/other.md", 4));
     assert!(d.text.contains("content/t/v/village.yaml"), "{}", d.text);
 }

@@ -23,16 +23,33 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// The text of Typst markup written by [`markdown`], its escapes undone (for the privacy
-/// guard; function names and arguments stay, and hold no personal data).
+/// The text of Typst markup written by [`markdown`] as it prints, near enough for the privacy
+/// guard: escapes undone, markup dropped (the arguments of functions stay; they hold no
+/// personal data).
 pub fn visible(markup: &str) -> String {
     let mut out = String::with_capacity(markup.len());
     let mut chars = markup.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
-            continue;
+        match c {
+            // An escaped character prints as itself.
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            // Markup prints as nothing: strong and emphasis markers, a function's name
+            // (`#emph`), the brackets of its content and arguments, string quotes (`#raw("…")`).
+            '*' | '_' | '[' | ']' | '(' | ')' | '"' => {}
+            '#' => {
+                while chars
+                    .peek()
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '.')
+                {
+                    chars.next();
+                }
+            }
+            c => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -181,6 +198,42 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, notes: &mut Vec<(String, S
     }
 }
 
+/// Whether an inline HTML tag breaks the line: `<br>` and block-level tags.
+fn breaks_line(tag: &str) -> bool {
+    let name: String = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "br" | "p"
+            | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "td"
+            | "th"
+            | "tr"
+            | "table"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "section"
+            | "hr"
+            | "dl"
+            | "dt"
+            | "dd"
+    )
+}
+
 fn inlines<'a>(node: &'a AstNode<'a>) -> String {
     let mut s = String::new();
     let children: Vec<_> = node.children().collect();
@@ -255,6 +308,9 @@ fn inline<'a>(node: &'a AstNode<'a>) -> String {
             }
         }
         NodeValue::FootnoteReference(f) => format!("#super[\\[{}\\]]", escape(&f.name)),
+        // Raw HTML is not printed, but a tag that starts a new line on the web does here too
+        // (so the text reads as it does on the page, which is how it was masked).
+        NodeValue::HtmlInline(h) if breaks_line(&h) => "#linebreak()".into(),
         NodeValue::HtmlInline(_) | NodeValue::Raw(_) => String::new(),
         NodeValue::TaskItem(t) => if t.symbol.is_some() { "☑ " } else { "☐ " }.to_string(),
         _ => inlines(node),
