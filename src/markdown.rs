@@ -487,18 +487,14 @@ fn mask_sanitised(mut html: String, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> S
         if found.is_empty() {
             break;
         }
-        for f in &found {
-            diags.warning(
-                ctx.file,
-                Pos::new(ctx.body_line, 1),
-                format!(
-                    "正文的 HTML 在浏览器里显示时有一处读作完整的{}，网页上已打码为 {}。",
-                    f.kind.zh(),
-                    f.masked
-                ),
-                "请从正文中删去这个号码，并检查正文里不成对的尖括号“<”。",
-            );
-        }
+        privacy::warn_laid_out(
+            diags,
+            ctx.file,
+            Pos::new(ctx.body_line, 1),
+            &found,
+            ("正文的 HTML 在浏览器里显示时", "网页上"),
+            "请从正文中删去这个号码，并检查正文里不成对的尖括号“<”。",
+        );
         html = privacy::apply_with(&html, &found, |_| "*");
     }
     html

@@ -3,7 +3,8 @@
 //! show: a number it finds is one masking missed (or a guard that refuses what masking was
 //! right to leave), and either is a bug.
 //!
-//!     cd fuzz && cargo fuzz run notice corpus/notice
+//!     cd fuzz && mkdir -p /tmp/fuzz-corpus
+//!     RUSTC_BOOTSTRAP=1 cargo fuzz run notice /tmp/fuzz-corpus corpus/notice
 
 #![no_main]
 
@@ -25,9 +26,13 @@ fuzz_target!(|data: &[u8]| {
     let text = text.as_str();
     let dir = std::env::temp_dir().join("gongshi-fuzz-empty");
     let _ = std::fs::create_dir_all(&dir);
-    let Some(notice) =
-        gongshi::load::parse_notice(text, Path::new("content/t/v/n.md"), "t/v/n.md", &dir, &diags)
-    else {
+    let Some(notice) = gongshi::load::parse_notice(
+        text,
+        Path::new("content/t/v/n.md"),
+        "t/v/n.md",
+        &dir,
+        &diags,
+    ) else {
         return;
     };
     let notice = Arc::new(notice);
@@ -79,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
         &mut links,
         &mut images,
     );
-    let clean = gongshi::render::wechat::sanitize::clean(&body);
+    let clean = gongshi::render::wechat::clean_shown(&guard, &body, Path::new("n.md"), &render);
     let leaks = guard.check("t/v/n/wechat.fragment.html", clean.as_bytes(), None);
     assert!(leaks.is_empty(), "{leaks:?} in the WeChat article");
     let poster = gongshi::render::poster::body_text(&notice.body);

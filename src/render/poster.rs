@@ -494,18 +494,14 @@ fn prepare<'a>(
     };
     let data = serde_json::to_vec_pretty(&data).unwrap_or_default();
     let (body, found) = body_markup(&n.body);
-    for f in &found {
-        diags.warning(
-            &n.file,
-            Pos::new(n.body_line, 1),
-            format!(
-                "正文在海报上排版后，有一处读作完整的{}，海报上已打码为 {}。",
-                f.kind.zh(),
-                f.masked
-            ),
-            "正文里的原始 HTML 不印在海报上，前后的文字因此连在一起。请从正文中删去这个号码。",
-        );
-    }
+    crate::privacy::warn_laid_out(
+        diags,
+        &n.file,
+        Pos::new(n.body_line, 1),
+        &found,
+        ("正文在海报上排版后，", "海报上"),
+        "正文里的原始 HTML 不印在海报上，前后的文字因此连在一起。请从正文中删去这个号码。",
+    );
     let body_text = typ::visible(&body);
     let main = "#import \"/poster.typ\": poster\n#poster(json(\"/gongshi/data.json\"), include \"/gongshi/body.typ\")\n";
     let mut key = blake3::Hasher::new();

@@ -193,27 +193,33 @@ impl Renderer {
                 html.to_string()
             }
         };
-        let clean = sanitize::clean(inlined.trim());
-        // The article is written from the masked body, but in a layout of its own (lists as
-        // paragraphs, links as notes): what it shows is read once more.
-        let found = self.guard.not_public(&clean, crate::privacy::Mode::Html);
-        if found.is_empty() {
-            return clean;
-        }
-        for f in &found {
-            diags.warning(
-                file,
-                Pos::default(),
-                format!(
-                    "公众号文章排版后有一处读作完整的{}，文章里已打码为 {}。",
-                    f.kind.zh(),
-                    f.masked
-                ),
-                "请从公告中删去这个号码。",
-            );
-        }
-        crate::privacy::apply_with(&clean, &found, |_| "*")
+        clean_shown(&self.guard, &inlined, file, diags)
     }
+}
+
+/// Sanitise an article and read it once more as it shows: it is written from the masked
+/// body, but in a layout of its own (lists as paragraphs, links as notes), and sanitising
+/// reads raw HTML as a browser does. Public phones stay. (The fuzz target calls this too.)
+pub fn clean_shown(
+    guard: &crate::privacy::guard::Guard,
+    html: &str,
+    file: &Path,
+    diags: &Diagnostics,
+) -> String {
+    let clean = sanitize::clean(html.trim());
+    let found = guard.not_public(&clean, crate::privacy::Mode::Html);
+    if found.is_empty() {
+        return clean;
+    }
+    crate::privacy::warn_laid_out(
+        diags,
+        file,
+        Pos::default(),
+        &found,
+        ("公众号文章排版后", "文章里"),
+        "请从公告中删去这个号码。",
+    );
+    crate::privacy::apply_with(&clean, &found, |_| "*")
 }
 
 /// WeChat exports: per notice the preview page, the article fragments and `draft.json`; a
