@@ -15,7 +15,7 @@
 //!
 //! Scalar typing mirrors serde-saphyr 2.1 with the options `yaml::parse` uses (YAML 1.1
 //! booleans, no legacy octal, non-finite floats rejected where the target type is unknown).
-//! The differential tests in `tests/yaml_fast.rs` hold the two paths to the same results.
+//! The differential tests in `tests/testsuite/yaml_fast.rs` hold the two paths to the same results.
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use std::borrow::Cow;
@@ -972,7 +972,7 @@ fn parse_float_incl_overflow(s: &str) -> Option<f64> {
 // already holds the keys, so the same bookkeeping is done here without the copies: a
 // [`Mode`] travels with each node and mirrors what `serde_ignored`'s wrappers would do
 // around it, visit call for visit call, including its error for a key it cannot print.
-// The differential tests in `tests/yaml_fast.rs` compare the unknown keys with
+// The differential tests in `tests/testsuite/yaml_fast.rs` compare the unknown keys with
 // `serde_ignored` over serde-saphyr.
 
 /// Path to a value, printed exactly as `serde_ignored::Path`.

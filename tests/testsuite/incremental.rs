@@ -2,8 +2,8 @@
 //! changes, files the site no longer has are removed, and `--only` builds some targets while
 //! keeping the others' files from the previous build.
 
-mod common;
-use common::Fixture;
+use crate::common;
+use crate::common::Fixture;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 fn state(f: &Fixture) -> BTreeMap<PathBuf, (u64, i64, i64, Vec<u8>)> {
     f.output_files()
         .into_iter()
-        // The whole-build memo is bookkeeping, not published (tests/memo.rs covers it).
+        // The whole-build memo is bookkeeping, not published (memo.rs covers it).
         .filter(|(p, _)| !p.ends_with(".gongshi-memo"))
         .map(|(p, bytes)| {
             let m = std::fs::metadata(&p).unwrap();

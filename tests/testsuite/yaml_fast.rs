@@ -11,7 +11,7 @@
 //! `cargo run --release --example gen_province -- --villages 200 DIR`) to check its files too,
 //! and `PROPTEST_CASES` to run more generated cases.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 use std::fmt::Write as _;

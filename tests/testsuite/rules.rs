@@ -1,7 +1,7 @@
 //! One fixture per election-law rule of DESIGN.md §6: the diagnostic, its place, the exit code.
 
-mod common;
-use common::Fixture;
+use crate::common;
+use crate::common::Fixture;
 
 const C: &str = "content/t/v/candidates.md";
 const V: &str = "content/t/v/voters.md";

@@ -1,8 +1,8 @@
 //! Hostile and broken content: a clear Chinese diagnostic with file and line, the right exit
 //! code, never a panic, and nothing private in any output file.
 
-mod common;
-use common::{Fixture, personal_numbers};
+use crate::common;
+use crate::common::{Fixture, personal_numbers};
 
 const C: &str = "content/t/v/candidates.md";
 const V: &str = "content/t/v/voters.md";
@@ -362,7 +362,5 @@ fn the_output_folder_may_not_be_the_root_or_a_stranger() {
     assert_eq!(f.read("mine/notes.txt"), "我的文件");
 }
 
-mod hostile {
-    pub mod leaks;
-    pub mod props;
-}
+mod leaks;
+mod props;

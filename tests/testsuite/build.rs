@@ -1,7 +1,7 @@
 //! Whole builds: the bundled county, `check`, `init`/`new`, and snapshots of representative pages.
 
-mod common;
-use common::{Fixture, personal_numbers};
+use crate::common;
+use crate::common::{Fixture, personal_numbers};
 
 #[test]
 fn the_bundled_county_builds_clean() {

@@ -2,8 +2,8 @@
 //! of change — an edit, even one that keeps the file's size and modification time, a new
 //! theme file, another day, a file of the output changed by hand — makes it build again.
 
-mod common;
-use common::Fixture;
+use crate::common;
+use crate::common::Fixture;
 
 use std::time::Duration;
 

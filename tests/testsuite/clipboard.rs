@@ -6,7 +6,7 @@
 //! Needs Chromium (`apt-get install chromium`; `.ci/run` installs it). Set `CHROMIUM` to use
 //! another binary.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

@@ -5,8 +5,8 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
 
-mod common;
-use common::copy_dir;
+use crate::common;
+use crate::common::copy_dir;
 
 const BASE: &str = "https://gongshi.baihe.example.cn/";
 

@@ -1,6 +1,6 @@
 //! Checks every WeChat export of the bundled county against DESIGN.md §9.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

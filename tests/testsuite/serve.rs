@@ -1,8 +1,8 @@
 //! Incremental rebuilds (as `serve` does them) equal a clean build byte for byte, across a
 //! sequence of edits, additions, renames, deletions and a broken-then-fixed file.
 
-mod common;
-use common::Fixture;
+use crate::common;
+use crate::common::Fixture;
 use gongshi::serve::Rebuilder;
 use std::collections::HashMap;
 use std::sync::Arc;
