@@ -191,8 +191,9 @@ pub fn find(text: &str) -> Vec<Found> {
 /// would leave: a masked digit reads as a separator, so `1615-0011 139 0000 0012` masked once
 /// (`139 **** 0012`) shows `1615-0011 139`. Read again until nothing more is found.
 pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
+    let hashes = has_hash_like(text.as_bytes());
     let mut out = Vec::new();
-    scan(text, mode, false, &mut out);
+    scan_masking(text, mode, hashes, &mut out);
     if out.is_empty() {
         return out;
     }
@@ -202,7 +203,7 @@ pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
         // Same length: `*` and, for a digit of several bytes, invisible padding.
         current = apply_with(&current, &new, |r| &"*\0\0\0"[..r.len().min(4)]);
         new.clear();
-        scan(&current, mode, false, &mut new);
+        scan_masking(&current, mode, hashes, &mut new);
         if new.is_empty() {
             break;
         }
@@ -210,6 +211,49 @@ pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
     }
     out.sort_by_key(|f| f.start);
     out
+}
+
+/// What masking finds: every number read without regard to hashes, and, where the text has
+/// a token that looks like one of gongshi's hashes, also what the last guard reads, which
+/// passes such a token over and so can start a chain right after it
+/// (`f6792e502e93␚１３９…`): masking must leave nothing the guard would refuse.
+fn scan_masking(text: &str, mode: Mode, hashes: bool, out: &mut Vec<Found>) {
+    scan(text, mode, false, out);
+    if hashes {
+        let mut more = Vec::new();
+        scan(text, mode, true, &mut more);
+        for f in more {
+            if !out.iter().any(|g| g.start == f.start && g.end == f.end) {
+                out.push(f);
+            }
+        }
+        out.sort_by_key(|f| f.start);
+    }
+}
+
+/// Whether `b` holds a lowercase hexadecimal token of 12, 32 or 64 characters with a letter
+/// and a digit in it (what [`hash_token`] passes over).
+fn has_hash_like(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut hex, mut letter, mut digit) = (true, false, false);
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            let c = b[i];
+            hex &= c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+            letter |= c.is_ascii_alphabetic();
+            digit |= c.is_ascii_digit();
+            i += 1;
+        }
+        if hex && letter && digit && matches!(i - start, 12 | 32 | 64) {
+            return true;
+        }
+    }
+    false
 }
 
 /// How many digits `b` holds, at most: each digit of any kind sets one bit of the mask
@@ -1257,6 +1301,16 @@ mod tests {
             &mut out,
         );
         assert_eq!(out.len(), 1);
+        // The fuzzer again: past an invisible character the guard starts a chain after the
+        // hash where a plain reading goes on through it; masking reads both ways.
+        let s = "f6792e502e93\u{1a}１３９００００００１９";
+        let mut guard = Vec::new();
+        scan(s, Mode::Html, true, &mut guard);
+        assert_eq!(guard.len(), 1);
+        let masked = apply_with(s, &find_in(s, Mode::Html), |_| "*");
+        let mut left = Vec::new();
+        scan(&masked, Mode::Html, true, &mut left);
+        assert!(left.is_empty(), "{masked}");
     }
 
     #[test]

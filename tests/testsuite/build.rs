@@ -1,6 +1,5 @@
 //! Whole builds: the bundled county, `check`, `init`/`new`, and snapshots of representative pages.
 
-use crate::common;
 use crate::common::{Fixture, personal_numbers};
 
 #[test]

@@ -2,7 +2,6 @@
 //! changes, files the site no longer has are removed, and `--only` builds some targets while
 //! keeping the others' files from the previous build.
 
-use crate::common;
 use crate::common::Fixture;
 
 use std::collections::BTreeMap;

@@ -5,7 +5,6 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
 
-use crate::common;
 use crate::common::copy_dir;
 
 const BASE: &str = "https://gongshi.baihe.example.cn/";
