@@ -191,9 +191,12 @@ pub fn find(text: &str) -> Vec<Found> {
 /// would leave: a masked digit reads as a separator, so `1615-0011 139 0000 0012` masked once
 /// (`139 **** 0012`) shows `1615-0011 139`. Read again until nothing more is found.
 pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
-    let hashes = has_hash_like(text.as_bytes());
+    // No number in any reading without eleven digits (most values stop here).
+    if !may_hold(text.as_bytes()) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    scan_masking(text, mode, hashes, &mut out);
+    scan_masking(text, mode, &mut out);
     if out.is_empty() {
         return out;
     }
@@ -203,7 +206,7 @@ pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
         // Same length: `*` and, for a digit of several bytes, invisible padding.
         current = apply_with(&current, &new, |r| &"*\0\0\0"[..r.len().min(4)]);
         new.clear();
-        scan_masking(&current, mode, hashes, &mut new);
+        scan_masking(&current, mode, &mut new);
         if new.is_empty() {
             break;
         }
@@ -213,47 +216,26 @@ pub fn find_in(text: &str, mode: Mode) -> Vec<Found> {
     out
 }
 
-/// What masking finds: every number read without regard to hashes, and, where the text has
-/// a token that looks like one of gongshi's hashes, also what the last guard reads, which
-/// passes such a token over and so can start a chain right after it
-/// (`f6792e502e93␚１３９…`): masking must leave nothing the guard would refuse.
-fn scan_masking(text: &str, mode: Mode, hashes: bool, out: &mut Vec<Found>) {
+/// What masking finds: every number read without regard to hashes, and what the last guard
+/// reads, which passes over tokens shaped like gongshi's own hashes and so can start a chain
+/// right after one (`f6792e502e93␚１３９…`): masking must leave nothing the guard would
+/// refuse.
+fn scan_masking(text: &str, mode: Mode, out: &mut Vec<Found>) {
     scan(text, mode, false, out);
-    if hashes {
-        let mut more = Vec::new();
-        scan(text, mode, true, &mut more);
-        for f in more {
-            if !out.iter().any(|g| g.start == f.start && g.end == f.end) {
-                out.push(f);
-            }
+    let mut more = Vec::new();
+    scan(text, mode, true, &mut more);
+    let before = out.len();
+    for f in more {
+        if !out[..before]
+            .iter()
+            .any(|g| g.start == f.start && g.end == f.end)
+        {
+            out.push(f);
         }
+    }
+    if out.len() > before {
         out.sort_by_key(|f| f.start);
     }
-}
-
-/// Whether `b` holds a lowercase hexadecimal token of 12, 32 or 64 characters with a letter
-/// and a digit in it (what [`hash_token`] passes over).
-fn has_hash_like(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let (mut hex, mut letter, mut digit) = (true, false, false);
-        while i < b.len() && b[i].is_ascii_alphanumeric() {
-            let c = b[i];
-            hex &= c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
-            letter |= c.is_ascii_alphabetic();
-            digit |= c.is_ascii_digit();
-            i += 1;
-        }
-        if hex && letter && digit && matches!(i - start, 12 | 32 | 64) {
-            return true;
-        }
-    }
-    false
 }
 
 /// How many digits `b` holds, at most: each digit of any kind sets one bit of the mask
