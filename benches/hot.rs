@@ -122,7 +122,7 @@ fn guard(c: &mut Criterion) {
     let sink = gongshi::render::Collect::default();
     gongshi::render::site::render(&site, root, &theme, today, None, &sink, &d).unwrap();
     let pages = sink.into_pages();
-    let guard = gongshi::privacy::guard::Guard::new(&site);
+    let guard = gongshi::privacy::guard::Guard::new(site.public_phones());
     let mut g = c.benchmark_group("guard");
     for path in [
         "chengguan/zhangzhuang/houxuanren-cunweihui/index.html",

@@ -70,6 +70,31 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// A warning for each number a target's own layout made visible (`when`: what happened
+    /// to the text, `shown`: where it is now masked); both say what is masked, never the
+    /// number.
+    pub fn warn_laid_out(
+        &self,
+        file: &Path,
+        at: Pos,
+        found: &[crate::privacy::Found],
+        (when, shown): (&str, &str),
+        hint: &str,
+    ) {
+        for f in found {
+            self.warning(
+                file,
+                at,
+                format!(
+                    "{when}有一处读作完整的{}，{shown}已打码为 {}。",
+                    f.kind.zh(),
+                    f.masked
+                ),
+                hint,
+            );
+        }
+    }
+
     pub fn new() -> Self {
         Self::default()
     }

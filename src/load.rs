@@ -11,7 +11,7 @@ use crate::model::{
     Area, AreaConfig, FrontMatter, Notice, Site, SiteConfig, Village, VillageConfig,
 };
 use crate::privacy;
-use crate::privacy::model::Masked;
+use crate::privacy::masker::Masked;
 use crate::source;
 use crate::yaml;
 
@@ -35,7 +35,7 @@ impl Dir {
 /// entry below `content/` for the build memo (one walk serves both).
 pub struct Scanned {
     dirs: BTreeMap<String, Dir>,
-    pub stamps: crate::memo::Digest,
+    pub stamps: crate::reuse::stamps::Digest,
 }
 
 /// Relative path (from the site root) of something under `content/`, with `/` separators.
@@ -258,7 +258,7 @@ pub fn scan(
         return None;
     }
     let t0 = std::time::Instant::now();
-    let cutoff = stamp_for.map(crate::memo::cutoff);
+    let cutoff = stamp_for.map(crate::reuse::stamps::cutoff);
     let (dirs, stamps) = scan_dir(&content, "", &content_canon, cutoff, diags);
     crate::progress::timing("scan", t0);
     Some(Scanned {
@@ -275,14 +275,14 @@ fn scan_dir(
     content_canon: &Path,
     cutoff: Option<std::time::SystemTime>,
     diags: &Diagnostics,
-) -> (Vec<(String, Dir)>, crate::memo::Digest) {
+) -> (Vec<(String, Dir)>, crate::reuse::stamps::Digest) {
     let abs = if rel_dir.is_empty() {
         content.to_path_buf()
     } else {
         content.join(rel_dir)
     };
     let mut dir = Dir::default();
-    let mut stamps = crate::memo::Stamps::default();
+    let mut stamps = crate::reuse::stamps::Stamps::default();
     let unreadable = |e: &std::io::Error| {
         diags.error(
             &rel(rel_dir),
@@ -295,7 +295,7 @@ fn scan_dir(
         Ok(rd) => rd,
         Err(e) => {
             unreadable(&e);
-            crate::memo::unreadable(rel_dir, &mut stamps);
+            crate::reuse::stamps::unreadable(rel_dir, &mut stamps);
             return (vec![(rel_dir.to_string(), dir)], stamps.digest());
         }
     };
@@ -307,7 +307,7 @@ fn scan_dir(
             Ok(e) => e,
             Err(e) => {
                 unreadable(&e);
-                crate::memo::unreadable(rel_dir, &mut stamps);
+                crate::reuse::stamps::unreadable(rel_dir, &mut stamps);
                 continue;
             }
         };
@@ -322,7 +322,7 @@ fn scan_dir(
         };
         let meta = e.metadata().ok();
         let p = e.path();
-        let into = crate::memo::stamp_entry(&p, &relp, meta.as_ref(), cutoff, &mut stamps);
+        let into = crate::reuse::stamps::stamp_entry(&p, &relp, meta.as_ref(), cutoff, &mut stamps);
         let is_link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
         if hidden {
             // Links to folders are stamped, not followed (they could loop).
@@ -380,7 +380,7 @@ fn scan_dir(
             dir.lens.push(meta.filter(|m| m.is_file()).map(|m| m.len()));
         }
     }
-    let (below, hidden): (Vec<_>, Vec<(String, crate::memo::Digest)>) = rayon::join(
+    let (below, hidden): (Vec<_>, Vec<(String, crate::reuse::stamps::Digest)>) = rayon::join(
         || {
             dir.subdirs
                 .par_iter()
@@ -391,7 +391,7 @@ fn scan_dir(
             hidden_dirs
                 .into_par_iter()
                 .filter_map(|(p, r)| {
-                    let d = crate::memo::walk_below(p, r.clone(), cutoff?);
+                    let d = crate::reuse::stamps::walk_below(p, r.clone(), cutoff?);
                     Some((r, d))
                 })
                 .collect()

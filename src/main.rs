@@ -96,9 +96,27 @@ enum NewWhat {
     },
 }
 
+// The environment is read here only, and passed down as options.
+
+/// `GONGSHI_TODAY` (YYYY-MM-DD): the day to build for, for reproducible runs and tests.
+fn today_from_env() -> Option<jiff::civil::Date> {
+    std::env::var("GONGSHI_TODAY")
+        .ok()
+        .and_then(|s| gongshi::dates::parse_date(&s))
+}
+
+/// `GONGSHI_NO_POSTER_CACHE`, `GONGSHI_NO_SYSTEM_FONTS`: for tests and bug reports.
+fn switches_from_env() -> gongshi::options::Switches {
+    gongshi::options::Switches {
+        poster_cache: std::env::var_os("GONGSHI_NO_POSTER_CACHE").is_none(),
+        system_fonts: std::env::var_os("GONGSHI_NO_SYSTEM_FONTS").is_none(),
+    }
+}
+
+/// `--today`, else `GONGSHI_TODAY`, else today in China.
 fn today(arg: Option<String>) -> Result<jiff::civil::Date, String> {
     match arg {
-        None => Ok(pipeline::today()),
+        None => Ok(today_from_env().unwrap_or_else(pipeline::today)),
         Some(s) => gongshi::dates::parse_date(&s)
             .ok_or_else(|| format!("--today 的日期“{s}”格式不对，请写成 YYYY-MM-DD。")),
     }
@@ -115,6 +133,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if matches!(cli.command, Command::Build { .. } | Command::Check { .. }) {
         keep_freed_memory();
+    }
+    if std::env::var_os("GONGSHI_TIMING").is_some() {
+        gongshi::progress::enable_timing();
     }
     match cli.command {
         Command::Build {
@@ -147,6 +168,7 @@ fn main() -> ExitCode {
                 today,
                 targets,
                 progress: std::io::stderr().is_terminal(),
+                switches: switches_from_env(),
             };
             let outcome = pipeline::build(&opts);
             print_diags(&outcome.diagnostics);
@@ -204,7 +226,7 @@ fn main() -> ExitCode {
             today: t,
         } => {
             let today = match t.map(|s| today(Some(s))).transpose() {
-                Ok(d) => d,
+                Ok(d) => d.or_else(today_from_env),
                 Err(e) => {
                     eprintln!("错误：{e}");
                     return ExitCode::from(2);
@@ -215,6 +237,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 today,
+                switches: switches_from_env(),
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -223,23 +246,34 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => match scaffold::init(&dir) {
-            Ok(files) => {
-                for f in files {
-                    eprintln!("已创建 {}", f.display());
+        Command::Init { dir } => {
+            match scaffold::init(&dir, today_from_env().unwrap_or_else(pipeline::today)) {
+                Ok(files) => {
+                    for f in files {
+                        eprintln!("已创建 {}", f.display());
+                    }
+                    eprintln!("下一步：cd {} && gongshi build", dir.display());
+                    ExitCode::SUCCESS
                 }
-                eprintln!("下一步：cd {} && gongshi build", dir.display());
-                ExitCode::SUCCESS
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(1)
+                }
             }
-            Err(e) => {
-                eprintln!("错误：{e}");
-                ExitCode::from(1)
-            }
-        },
+        }
         Command::New { what, root } => {
             let r = match what {
-                NewWhat::Village { path } => scaffold::new_village(&root, &path),
-                NewWhat::Notice { path, kind } => scaffold::new_notice(&root, &path, &kind),
+                NewWhat::Village { path } => scaffold::new_village(
+                    &root,
+                    &path,
+                    today_from_env().unwrap_or_else(pipeline::today),
+                ),
+                NewWhat::Notice { path, kind } => scaffold::new_notice(
+                    &root,
+                    &path,
+                    &kind,
+                    today_from_env().unwrap_or_else(pipeline::today),
+                ),
             };
             match r {
                 Ok(files) => {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::diag::Diagnostics;
 use crate::model::{Notice, Site};
-use crate::render::site::placed;
+use crate::place::placed;
 
 pub const FILE: &str = "manifest.json";
 

@@ -118,14 +118,7 @@ pub struct Rendered {
     pub attachments: Vec<Attachment>,
 }
 
-/// A file a body links to or shows, checked (see [`check_attachment`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
-    /// Relative to the notice's folder, `/`-separated.
-    pub rel: String,
-    /// Where the link is written in the notice file.
-    pub pos: Pos,
-}
+pub use crate::model::Attachment;
 
 /// A personal number the body showed, where, and how it is shown now.
 #[derive(Debug, Clone)]
@@ -301,7 +294,11 @@ fn mask_inlines<'a>(block: &'a AstNode<'a>, hits: &mut Vec<Hit>) {
                     if !privacy::may_hold(s.as_bytes()) && !s.contains('%') {
                         continue;
                     }
-                    let decoded = if what { percent_decode(s) } else { s.clone() };
+                    let decoded = if what {
+                        privacy::percent_decode(s)
+                    } else {
+                        s.clone()
+                    };
                     let found = privacy::find(&decoded);
                     for f in &found {
                         hits.push(Hit {
@@ -487,8 +484,7 @@ fn mask_sanitised(mut html: String, ctx: &BodyCtx<'_>, diags: &Diagnostics) -> S
         if found.is_empty() {
             break;
         }
-        privacy::warn_laid_out(
-            diags,
+        diags.warn_laid_out(
             ctx.file,
             Pos::new(ctx.body_line, 1),
             &found,
@@ -681,37 +677,11 @@ fn check_url(url: &str, base: &Path, image: bool) -> UrlCheck {
         };
     }
     let path = u.split(['?', '#']).next().unwrap_or("");
-    let path = percent_decode(path);
+    let path = privacy::percent_decode(path);
     match check_attachment(&path, base, image) {
         Ok(()) => UrlCheck::Attachment(path),
         Err(p) => UrlCheck::Refused(p),
     }
-}
-
-/// Decode `%XX` escapes in a URL path (invalid escapes are kept as they are).
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            )
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

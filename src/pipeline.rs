@@ -1,7 +1,7 @@
 //! The pipeline: load → validate → render → publish. `main.rs` only parses the command line.
 
 use jiff::civil;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
@@ -12,17 +12,7 @@ use crate::publish::{self, Writer, Written};
 use crate::render::{Page, RenderCx, Sink, TargetId};
 use crate::theme::Theme;
 
-pub struct BuildOptions {
-    pub root: PathBuf,
-    pub output: PathBuf,
-    pub base_url: Option<String>,
-    /// The day statuses and date rules are computed for (default: today in China).
-    pub today: civil::Date,
-    /// Which outputs to build; files of the others are kept from the previous output.
-    pub targets: Targets,
-    /// Draw a progress line (stderr is a terminal).
-    pub progress: bool,
-}
+pub use crate::options::BuildOptions;
 
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
@@ -35,13 +25,8 @@ pub struct Outcome {
     pub unchanged: bool,
 }
 
-/// Today in China Standard Time, or `GONGSHI_TODAY` (YYYY-MM-DD) for reproducible runs.
+/// Today in China Standard Time.
 pub fn today() -> civil::Date {
-    if let Ok(s) = std::env::var("GONGSHI_TODAY")
-        && let Some(d) = crate::dates::parse_date(&s)
-    {
-        return d;
-    }
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai")
         .unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
     jiff::Timestamp::now().to_zoned(tz).date()
@@ -72,6 +57,7 @@ pub fn check(
         pages: None,
         progress: &progress,
         diags,
+        switches: crate::options::Switches::default(),
     };
     plan(&cx).report(diags);
     drop(theme);
@@ -181,23 +167,40 @@ pub fn plan<'a>(cx: &RenderCx<'a>) -> Plan<'a> {
     plan
 }
 
+/// What one run of [`render_all`] is for.
+pub struct Job<'a> {
+    pub root: &'a Path,
+    pub today: civil::Date,
+    pub base_url: Option<&'a str>,
+    pub targets: Targets,
+    pub switches: crate::options::Switches,
+    /// Lets `serve` skip work on files that did not change.
+    pub caches: Option<&'a Caches>,
+    /// The previous output's manifest (published notices must not change silently).
+    pub previous: Option<&'a crate::manifest::Manifest>,
+    pub progress: &'a Progress,
+    pub diags: &'a Diagnostics,
+}
+
 /// Load, validate, plan and render the chosen targets into `sink`, then call `then` with the
-/// plan (publishing reads it). `None` when there were errors (they are in `diags`). `caches`
-/// lets `serve` skip work on files that did not change.
-#[allow(clippy::too_many_arguments)]
+/// plan (publishing reads it). `None` when there were errors (they are in `diags`).
 pub fn render_all<R>(
-    root: &Path,
+    job: &Job<'_>,
     scanned: Option<crate::load::Scanned>,
-    today: civil::Date,
-    base_url: Option<&str>,
-    caches: Option<&Caches>,
-    previous: Option<&crate::manifest::Manifest>,
-    targets: Targets,
     sink: &dyn Sink,
-    progress: &Progress,
-    diags: &Diagnostics,
     then: impl FnOnce(&Plan<'_>) -> R,
 ) -> Option<R> {
+    let Job {
+        root,
+        today,
+        base_url,
+        targets,
+        switches,
+        caches,
+        previous,
+        progress,
+        diags,
+    } = *job;
     let cache = caches.map(|c| &c.parse);
     let t0 = Instant::now();
     progress.stage("读取内容", 0);
@@ -220,6 +223,7 @@ pub fn render_all<R>(
         pages: caches.map(|c| &c.pages),
         progress,
         diags,
+        switches,
     };
     // The plan is checked with everything else: a collision is one more content error.
     let mut plan = plan(&cx);
@@ -228,7 +232,7 @@ pub fn render_all<R>(
         return None;
     }
     crate::progress::timing("validate", t0);
-    let guard = crate::privacy::guard::Guard::new(&site);
+    let guard = crate::privacy::guard::Guard::new(site.public_phones());
     let sink = &Planned {
         inner: sink,
         plan: &plan,
@@ -329,23 +333,23 @@ pub fn build(opts: &BuildOptions) -> Outcome {
             return fail(diags);
         }
     };
-    let published = render_all(
-        &opts.root,
-        scanned,
-        opts.today,
-        opts.base_url.as_deref(),
-        None,
-        crate::manifest::read(&opts.output).as_ref(),
-        opts.targets,
-        &writer,
-        &progress,
-        &diags,
-        |plan| {
-            progress.stage("发布", 0);
-            crate::memo::forget(&output_abs);
-            writer.finish(plan, opts.targets)
-        },
-    );
+    let previous = crate::manifest::read(&opts.output);
+    let job = Job {
+        root: &opts.root,
+        today: opts.today,
+        base_url: opts.base_url.as_deref(),
+        targets: opts.targets,
+        switches: opts.switches,
+        caches: None,
+        previous: previous.as_ref(),
+        progress: &progress,
+        diags: &diags,
+    };
+    let published = render_all(&job, scanned, &writer, |plan| {
+        progress.stage("发布", 0);
+        crate::memo::forget(&output_abs);
+        writer.finish(plan, opts.targets)
+    });
     let written = match published {
         None => return fail(diags),
         Some(Ok(w)) => w,

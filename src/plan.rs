@@ -23,8 +23,20 @@ use rustc_hash::FxHashMap;
 
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Area, Notice, Village};
-use crate::render::TargetId;
 use crate::yamlspan::SpanIndex;
+
+/// A target's place in `crate::render::TARGETS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TargetId(pub u8);
+
+/// Which targets a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets(pub(crate) u32);
+
+impl TargetId {
+    /// Files every build makes whatever its targets (the manifest).
+    pub const CORE: TargetId = TargetId(u8::MAX);
+}
 
 /// The kinds of folders whose generated files are planned once for all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

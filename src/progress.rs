@@ -94,11 +94,17 @@ impl Drop for Progress {
     }
 }
 
-/// With `GONGSHI_TIMING` set, print how long the build has run at `stage` and how much
-/// memory the process holds (for profiling a province build; quiet otherwise).
+static TIMING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turn [`timing`] on for this process (the command line does, with `GONGSHI_TIMING` set).
+pub fn enable_timing() {
+    TIMING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// When timing is on, print how long the build has run at `stage` and how much memory the
+/// process holds (for profiling a province build; quiet otherwise).
 pub fn timing(stage: &str, since: std::time::Instant) {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*ON.get_or_init(|| std::env::var_os("GONGSHI_TIMING").is_some()) {
+    if !TIMING.load(std::sync::atomic::Ordering::Relaxed) {
         return;
     }
     // Resident anonymous memory (the heap; the binary's mapped pages are not counted),

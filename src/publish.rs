@@ -237,35 +237,11 @@ fn read_index(output: &Path) -> Option<(HashMap<String, Entry>, blake3::Hash)> {
     Some((map, blake3::hash(text.as_bytes())))
 }
 
-fn mtime_of(m: &std::fs::Metadata) -> u128 {
-    m.modified().map_or(0, nanos)
-}
-
-fn nanos(t: std::time::SystemTime) -> u128 {
-    t.duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos())
-}
-
-/// What a program build adds to every reuse key: a new gongshi may render the same inputs
-/// differently, so it must not keep pages an older one made.
-pub fn program_salt() -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    if let Ok(exe) = std::env::current_exe()
-        && let Ok(m) = std::fs::metadata(&exe)
-    {
-        h.update(exe.as_os_str().as_encoded_bytes());
-        h.update(&m.len().to_le_bytes());
-        h.update(&mtime_of(&m).to_le_bytes());
-    }
-    h.finalize()
-}
-
 /// `output/rel` is still what the index says (not changed or removed by hand).
 fn intact(output: &Path, rel: &str, e: &Entry) -> bool {
     matches!(
         std::fs::symlink_metadata(output.join(rel)),
-        Ok(m) if m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime
+        Ok(m) if m.is_file() && m.len() == e.len && crate::reuse::mtime_of(&m) == e.mtime
     )
 }
 
@@ -350,7 +326,7 @@ impl Writer {
             old_index,
             new: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
-            salt: program_salt(),
+            salt: crate::reuse::program_salt(),
             made: Mutex::new(std::collections::HashSet::new()),
             error: Mutex::new(None),
             written: AtomicUsize::new(0),
@@ -729,7 +705,7 @@ impl crate::render::Sink for Writer {
         match self.write_staged(&page.path, &page.bytes) {
             Ok(modified) => {
                 // A rename keeps the modification time: this is the time the file will have.
-                let mtime = nanos(modified);
+                let mtime = crate::reuse::nanos(modified);
                 self.record(
                     &page.path,
                     Entry {

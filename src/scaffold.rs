@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::today;
-
 const SITE: &str = include_str!("scaffold/site.yaml");
 const RULES: &str = include_str!("scaffold/rules.md");
 const AREA: &str = include_str!("scaffold/area.yaml");
@@ -13,8 +11,7 @@ const VOTERS: &str = include_str!("scaffold/notice-voters.md");
 const GENERIC: &str = include_str!("scaffold/notice-generic.md");
 
 /// Replace `{{d+N}}` with today + N days and `{{key}}` with the given values.
-fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let t = today();
+fn fill(template: &str, vars: &[(&str, &str)], t: jiff::civil::Date) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(i) = rest.find("{{") {
@@ -57,7 +54,7 @@ fn check_segment(s: &str) -> Result<(), String> {
 }
 
 /// A new site root with a commented example township and village.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, String> {
     if dir.join("content").exists() {
         return Err(format!(
             "{} 里已经有 content 文件夹，没有覆盖。",
@@ -66,31 +63,31 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     let mut created = Vec::new();
     let c = dir.join("content");
-    write_new(&c.join("site.yaml"), &fill(SITE, &[]), &mut created)?;
+    write_new(&c.join("site.yaml"), &fill(SITE, &[], today), &mut created)?;
     write_new(
         &c.join("rules/huanjie-jilv.md"),
-        &fill(RULES, &[]),
+        &fill(RULES, &[], today),
         &mut created,
     )?;
     write_new(
         &c.join("chengguan/area.yaml"),
-        &fill(AREA, &[]),
+        &fill(AREA, &[], today),
         &mut created,
     )?;
     let name = [("name", "张庄村")];
     write_new(
         &c.join("chengguan/zhangzhuang/village.yaml"),
-        &fill(VILLAGE, &name),
+        &fill(VILLAGE, &name, today),
         &mut created,
     )?;
     write_new(
         &c.join("chengguan/zhangzhuang/xuanmin-dengji.md"),
-        &fill(VOTERS, &name),
+        &fill(VOTERS, &name, today),
         &mut created,
     )?;
     write_new(
         &c.join("chengguan/zhangzhuang/houxuanren.md"),
-        &fill(CANDIDATES, &name),
+        &fill(CANDIDATES, &name, today),
         &mut created,
     )?;
     std::fs::create_dir_all(dir.join("themes")).map_err(|e| e.to_string())?;
@@ -102,7 +99,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(created)
 }
 
-pub fn new_village(root: &Path, path: &str) -> Result<Vec<PathBuf>, String> {
+pub fn new_village(
+    root: &Path,
+    path: &str,
+    today: jiff::civil::Date,
+) -> Result<Vec<PathBuf>, String> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     if segs.len() < 2 {
         return Err(
@@ -116,18 +117,27 @@ pub fn new_village(root: &Path, path: &str) -> Result<Vec<PathBuf>, String> {
     let area_dir = content.join(segs[..segs.len() - 1].join("/"));
     let mut created = Vec::new();
     if !area_dir.join("area.yaml").exists() {
-        write_new(&area_dir.join("area.yaml"), &fill(AREA, &[]), &mut created)?;
+        write_new(
+            &area_dir.join("area.yaml"),
+            &fill(AREA, &[], today),
+            &mut created,
+        )?;
     }
     let vname = segs[segs.len() - 1];
     write_new(
         &content.join(path.trim_matches('/')).join("village.yaml"),
-        &fill(VILLAGE, &[("name", vname)]),
+        &fill(VILLAGE, &[("name", vname)], today),
         &mut created,
     )?;
     Ok(created)
 }
 
-pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, String> {
+pub fn new_notice(
+    root: &Path,
+    path: &str,
+    kind: &str,
+    today: jiff::civil::Date,
+) -> Result<Vec<PathBuf>, String> {
     let segs: Vec<&str> = path
         .trim_matches('/')
         .trim_end_matches(".md")
@@ -158,8 +168,8 @@ pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, S
         .unwrap_or_else(|| "本村".into());
     let vars = [("name", name.as_str())];
     let text = match kind {
-        "candidates" => fill(CANDIDATES, &vars),
-        "voters" => fill(VOTERS, &vars),
+        "candidates" => fill(CANDIDATES, &vars, today),
+        "voters" => fill(VOTERS, &vars, today),
         "audit" => fill(
             GENERIC,
             &[
@@ -170,6 +180,7 @@ pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, S
                     "audit_type: 离任                       # 任期 或 离任（离任审计须在选举日前公布）\nsubjects: [{name: 张三, post: 村委会主任, from: 2021-12-01, to: 2026-11-30}]\nperiod: {from: 2021-12-01, to: 2026-09-30}     # 审计期间\nauditor: 县农村集体经济审计站          # 审计单位\norganizer: 镇人民政府                  # 组织单位\nfigures_yuan: {income: 0, expenditure: 0, assets: 0, liabilities: 0}   # 单位：元\nfindings: []         # 问题：- {id: 1, text: 问题描述, amount_yuan: 1000}\nrectification: []    # 整改：- {finding: 1, status: 整改中, due: 2026-12-31}（已整改 / 整改中 / 未整改）\n",
                 ),
             ],
+            today,
         ),
         "election" => fill(
             GENERIC,
@@ -181,6 +192,7 @@ pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, S
                     "election: {date: {{d+40}}, time: \"08:30\", place: 村文化广场, method: 召开选举大会，无记名投票、公开计票, posts: [主任 1名, 副主任 1名, 委员 3名]}\n",
                 ),
             ],
+            today,
         ),
         "results" => fill(
             GENERIC,
@@ -192,8 +204,9 @@ pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, S
                     "results: {voters_total: 0, ballots_cast: 0, elected: [{name: 张三, post: 主任, votes: 0}]}\n",
                 ),
             ],
+            today,
         ),
-        "rules" => fill(RULES, &[]),
+        "rules" => fill(RULES, &[], today),
         "notice" => fill(
             GENERIC,
             &[
@@ -201,6 +214,7 @@ pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, S
                 ("title", &format!("{name}公告")),
                 ("extra", ""),
             ],
+            today,
         ),
         other => {
             return Err(format!(
@@ -209,7 +223,7 @@ pub fn new_notice(root: &Path, path: &str, kind: &str) -> Result<Vec<PathBuf>, S
         }
     };
     // A second pass fills `{{d+N}}` inside the extra fields.
-    let text = fill(&text, &vars);
+    let text = fill(&text, &vars, today);
     let mut created = Vec::new();
     write_new(
         &village_dir.join(format!("{}.md", segs[segs.len() - 1])),

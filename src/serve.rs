@@ -22,6 +22,7 @@ pub struct ServeOptions {
     pub bind: String,
     pub port: u16,
     pub today: Option<jiff::civil::Date>,
+    pub switches: crate::options::Switches,
 }
 
 /// Output path → bytes, as served.
@@ -41,6 +42,7 @@ struct State {
 pub struct Rebuilder {
     root: PathBuf,
     today: Option<jiff::civil::Date>,
+    switches: crate::options::Switches,
     caches: pipeline::Caches,
 }
 
@@ -49,8 +51,14 @@ impl Rebuilder {
         Rebuilder {
             root: root.to_path_buf(),
             today,
+            switches: crate::options::Switches::default(),
             caches: pipeline::Caches::default(),
         }
+    }
+
+    pub fn with_switches(mut self, switches: crate::options::Switches) -> Rebuilder {
+        self.switches = switches;
+        self
     }
 
     /// The web pages in memory (posters and WeChat exports come separately, see
@@ -70,19 +78,19 @@ impl Rebuilder {
         let diags = Diagnostics::new();
         let today = self.today.unwrap_or_else(pipeline::today);
         let sink = crate::render::Collect::default();
-        let ok = pipeline::render_all(
-            &self.root,
-            None,
+        let previous = crate::manifest::read(&self.root.join("output"));
+        let job = pipeline::Job {
+            root: &self.root,
             today,
-            None,
-            Some(&self.caches),
-            crate::manifest::read(&self.root.join("output")).as_ref(),
+            base_url: None,
             targets,
-            &sink,
-            &crate::progress::Progress::hidden(),
-            &diags,
-            |_| (),
-        );
+            switches: self.switches,
+            caches: Some(&self.caches),
+            previous: previous.as_ref(),
+            progress: &crate::progress::Progress::hidden(),
+            diags: &diags,
+        };
+        let ok = pipeline::render_all(&job, None, &sink, |_| ());
         let files = ok.is_some().then(|| {
             sink.into_pages()
                 .into_iter()
@@ -106,11 +114,7 @@ fn banner_html(diags: &[Diagnostic]) -> String {
     s
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::render::escaped as escape;
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
@@ -132,7 +136,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn respond(state: &RwLock<State>, uri: &Uri) -> Response<Body> {
-    let path = crate::markdown::percent_decode(uri.path().trim_start_matches('/'));
+    let path = crate::privacy::percent_decode(uri.path().trim_start_matches('/'));
     let st = state.read().unwrap_or_else(|e| e.into_inner());
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![format!("{path}index.html")]
@@ -249,7 +253,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         ));
     }
     let state = Arc::new(RwLock::new(State::default()));
-    let rebuilder = Arc::new(Rebuilder::new(&opts.root, opts.today));
+    let rebuilder = Arc::new(Rebuilder::new(&opts.root, opts.today).with_switches(opts.switches));
     let livereload = LiveReloadLayer::new();
     let reloader = livereload.reloader();
     let slow_pass = slow_pass_worker(state.clone(), rebuilder.clone());

@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::diag::Pos;
-use crate::model::canonical_key;
+use crate::keys::canonical_key;
 
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {

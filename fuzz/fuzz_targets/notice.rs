@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
             villages: vec![village],
         }],
     };
-    let guard = Guard::new(&site);
+    let guard = Guard::new(site.public_phones());
     let today = jiff::civil::date(2026, 11, 22);
     let theme = gongshi::theme::Theme::builtin();
     let sink = Collect::default();

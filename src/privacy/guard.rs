@@ -13,7 +13,6 @@
 use std::collections::HashSet;
 
 use super::{Found, Kind, Mode};
-use crate::model::{Contact, Site};
 
 /// What the guard allows: the site's public mobile numbers.
 #[derive(Debug, Default, Clone)]
@@ -32,36 +31,14 @@ pub struct Leak {
 }
 
 impl Guard {
-    pub fn new(site: &Site) -> Guard {
+    /// `public`: every phone the site publishes on purpose (`Site::public_phones`).
+    pub fn new<'a>(public: impl IntoIterator<Item = &'a str>) -> Guard {
         let mut g = Guard::default();
-        let mut add = |cs: &[Contact]| {
-            for c in cs {
-                if let Some(p) = &c.phone {
-                    for f in super::find(p) {
-                        if f.kind == Kind::Mobile {
-                            g.public.insert(digits_of(p, &f));
-                        }
-                    }
+        for p in public {
+            for f in super::find(p) {
+                if f.kind == Kind::Mobile {
+                    g.public.insert(digits_of(p, &f));
                 }
-            }
-        };
-        add(&site.cfg.contacts);
-        let mut areas: Vec<&crate::model::Area> = site.areas.iter().collect();
-        while let Some(a) = areas.pop() {
-            add(&a.cfg.contacts);
-            for v in &a.villages {
-                add(&v.cfg.contacts);
-                for n in &v.notices {
-                    if let Some(o) = &n.fm.objection {
-                        add(&o.channels);
-                    }
-                }
-            }
-            areas.extend(a.areas.iter());
-        }
-        for n in &site.rules {
-            if let Some(o) = &n.fm.objection {
-                add(&o.channels);
             }
         }
         g
@@ -79,7 +56,7 @@ impl Guard {
     /// file shows (a poster's text), when the bytes cannot be read as text.
     pub fn check(&self, path: &str, bytes: &[u8], text: Option<&str>) -> Vec<Leak> {
         let mut out = Vec::new();
-        let decoded_path = crate::markdown::percent_decode(path);
+        let decoded_path = super::percent_decode(path);
         self.scan(&decoded_path, Mode::Plain, "文件名", &mut out);
         if let Some(t) = text {
             self.scan(t, Mode::Plain, "打印的文字", &mut out);
@@ -123,7 +100,7 @@ impl Guard {
         if has_percent_digits(&s) {
             for url in addresses(&s) {
                 if url.contains('%') {
-                    let d = crate::markdown::percent_decode(url);
+                    let d = super::percent_decode(url);
                     self.scan(&d, Mode::Attr, place, out);
                 }
             }
@@ -262,7 +239,7 @@ pub fn mask_addresses(html: &str) -> Option<(String, Vec<Found>)> {
         if !url.contains('%') {
             continue;
         }
-        let decoded = crate::markdown::percent_decode(url);
+        let decoded = super::percent_decode(url);
         let found = super::find_in(&decoded, Mode::Attr);
         if !found.is_empty() {
             changes.push((r, super::apply_with(&decoded, &found, |_| "*")));

@@ -6,6 +6,7 @@
 
 pub mod poster;
 pub mod site;
+pub mod templates;
 pub mod view;
 pub mod wechat;
 
@@ -14,25 +15,25 @@ use std::sync::Mutex;
 
 use jiff::civil;
 
-pub use site::Page;
-
 use crate::diag::Diagnostics;
 use crate::model::Site;
+use crate::options::Switches;
 use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::theme::Theme;
 
-/// A target's place in [`TARGETS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TargetId(pub u8);
+pub use crate::plan::TargetId;
 
 impl TargetId {
-    /// Files every build makes whatever its targets (the manifest).
-    pub const CORE: TargetId = TargetId(u8::MAX);
-
     pub fn get(self) -> Option<&'static dyn Target> {
         TARGETS.get(self.0 as usize).copied()
     }
+}
+
+/// A rendered page: path inside the output and its bytes.
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 /// An output target: the site, posters, WeChat exports (and the ones later issues add).
@@ -51,7 +52,7 @@ pub trait Target: Sync {
     }
     /// What it is made from beyond content, theme and program, for the build memo's key
     /// (the machine's fonts, for posters).
-    fn memo_inputs(&self, _h: &mut blake3::Hasher) {}
+    fn memo_inputs(&self, _switches: &Switches, _h: &mut blake3::Hasher) {}
     /// Every file it will write, with its owner.
     fn plan<'a>(&self, cx: &RenderCx<'a>, id: TargetId, plan: &mut Plan<'a>);
     /// Make its files into `sink`; `false` when it could not (the reason is in `diags`).
@@ -75,11 +76,10 @@ pub struct RenderCx<'a> {
     pub pages: Option<&'a site::PageMemo>,
     pub progress: &'a Progress,
     pub diags: &'a Diagnostics,
+    pub switches: Switches,
 }
 
-/// Which targets a build makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Targets(u32);
+pub use crate::plan::Targets;
 
 impl Targets {
     pub fn all() -> Targets {
@@ -186,15 +186,16 @@ impl Sink for Collect {
     }
 }
 
-/// A Tera environment with our HTML escaping: the same output as Tera's own (`& < > " '`),
-/// written in runs between the characters that need escaping instead of byte by byte (Tera's
-/// version was a tenth of a province's render time).
-pub fn new_tera() -> tera::Tera {
-    let mut t = tera::Tera::new();
-    t.set_escape_fn(escape_html);
-    t
+/// [`escape_html`] into a new string.
+pub fn escaped(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len() + 8);
+    let _ = escape_html(input, &mut out);
+    // Only ASCII was inserted between whole runs of `input`.
+    String::from_utf8(out).unwrap_or_default()
 }
 
+/// The HTML escaper of every output: `& < > " '` (as Tera's own), in runs between the
+/// characters that need it.
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0; // first byte not yet written

@@ -11,13 +11,12 @@
 
 mod typ;
 mod world;
-pub use world::{system_fonts, use_system_fonts};
+pub use world::system_fonts;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use jiff::civil;
 use rayon::prelude::*;
 use serde::Serialize;
 use typst::diag::{Severity, SourceDiagnostic};
@@ -29,8 +28,9 @@ use typst_layout::PagedDocument;
 use crate::cache::DiskCache;
 use crate::diag::{Diagnostics, Pos};
 use crate::model::{Notice, Orientation, Paper, PosterSettings, Site};
+use crate::place::{area_url, placed};
+use crate::render::Page;
 use crate::render::Sink;
-use crate::render::site::{Page, area_url, placed};
 use crate::render::view::{NoticeCtx, NoticeView, notice_view};
 use crate::theme::Theme;
 
@@ -95,9 +95,9 @@ impl super::Target for PosterTarget {
     fn caches(&self) -> &'static [crate::cache::Kind] {
         &[crate::cache::POSTERS]
     }
-    fn memo_inputs(&self, h: &mut blake3::Hasher) {
-        h.update(&[use_system_fonts() as u8]);
-        if use_system_fonts() {
+    fn memo_inputs(&self, switches: &crate::options::Switches, h: &mut blake3::Hasher) {
+        h.update(&[switches.system_fonts as u8]);
+        if switches.system_fonts {
             system_fonts(h);
         }
     }
@@ -135,16 +135,7 @@ impl super::Target for PosterTarget {
     fn render(&self, cx: &super::RenderCx<'_>, sink: &dyn Sink) -> bool {
         let total = cx.site.rules.len() + placed(cx.site).len();
         cx.progress.stage("生成海报", total);
-        render(
-            cx.site,
-            cx.root,
-            cx.theme,
-            cx.today,
-            sink,
-            &|n| cx.progress.step(n),
-            cx.diags,
-        )
-        .is_some()
+        render(cx, sink, &|n| cx.progress.step(n)).is_some()
     }
 }
 
@@ -174,14 +165,11 @@ fn bundle_path(areas: &[&crate::model::Area]) -> String {
 
 /// Render every poster and township print file.
 pub fn render(
-    site: &Site,
-    root: &Path,
-    theme: &Theme,
-    today: civil::Date,
+    cx: &super::RenderCx<'_>,
     sink: &dyn Sink,
     progress: &(dyn Fn(usize) + Sync),
-    diags: &Diagnostics,
 ) -> Option<()> {
+    let (site, root, theme, today, diags) = (cx.site, cx.root, cx.theme, cx.today, cx.diags);
     let template_ok = theme.text(TEMPLATE).is_some();
     if !template_ok {
         diags.error(
@@ -192,7 +180,7 @@ pub fn render(
         );
         return None;
     }
-    let fonts = fonts_for(theme);
+    let fonts = fonts_for(theme, cx.switches.system_fonts);
     let fonts = &*fonts;
     let mut tpl = blake3::Hasher::new();
     tpl.update(FORMAT.as_bytes());
@@ -280,7 +268,7 @@ pub fn render(
     let cache = PdfCache(DiskCache::new(
         root,
         crate::cache::POSTERS,
-        std::env::var_os("GONGSHI_NO_POSTER_CACHE").is_none(),
+        cx.switches.poster_cache,
     ));
     let today_dt = Datetime::from_ymd(
         i32::from(today.year()),
@@ -403,9 +391,10 @@ pub fn render(
 
 /// The fonts, loaded once per process for a given set of theme fonts (`serve` rebuilds
 /// often; scanning system fonts each time would cost more than the build).
-fn fonts_for(theme: &Theme) -> Arc<Fonts> {
+fn fonts_for(theme: &Theme, system_fonts: bool) -> Arc<Fonts> {
     static FONTS: Mutex<Option<(blake3::Hash, Arc<Fonts>)>> = Mutex::new(None);
     let mut h = blake3::Hasher::new();
+    h.update(&[system_fonts as u8]);
     for (name, bytes) in theme.under("fonts") {
         h.update(name.as_bytes());
         h.update(&(bytes.len() as u64).to_le_bytes());
@@ -418,7 +407,7 @@ fn fonts_for(theme: &Theme) -> Arc<Fonts> {
     {
         return f.clone();
     }
-    let f = Arc::new(Fonts::load(theme));
+    let f = Arc::new(Fonts::load(theme, system_fonts));
     *slot = Some((key, f.clone()));
     f
 }
@@ -494,8 +483,7 @@ fn prepare<'a>(
     };
     let data = serde_json::to_vec_pretty(&data).unwrap_or_default();
     let (body, found) = body_markup(&n.body);
-    crate::privacy::warn_laid_out(
-        diags,
+    diags.warn_laid_out(
         &n.file,
         Pos::new(n.body_line, 1),
         &found,

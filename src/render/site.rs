@@ -7,16 +7,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use super::Sink;
+use super::templates::Templates;
 use super::view::{NoticeCtx, Status, contacts_chain, notice_view};
-use crate::dates::{age_on, iso_date, zh_date};
+use super::{Page, Sink};
+use crate::dates::{iso_date, zh_date};
 use crate::diag::{Diagnostics, Pos};
-use crate::model::{Area, Body, Notice, NoticeKind, Site, Village};
+use crate::model::{Area, Notice, NoticeKind, Site, Village};
+use crate::place::{Board, area_url, boards, rel_root};
 use crate::plan::{Folder, Plan, What};
+use crate::reuse::keys::{site_env, village_env};
 use crate::theme::Theme;
 
 pub struct SiteRenderer {
-    tera: tera::Tera,
+    templates: Templates,
 }
 
 #[derive(Serialize)]
@@ -80,19 +83,6 @@ struct RuleLink {
     url: String,
 }
 
-#[derive(Serialize, Default)]
-struct Stat {
-    label: String,
-    value: String,
-    note: String,
-}
-
-/// A rendered page: path inside the output and its bytes.
-pub struct Page {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
 /// A file to copy from content into the output.
 pub struct Copy {
     pub from: PathBuf,
@@ -103,54 +93,14 @@ pub struct Copy {
 
 impl SiteRenderer {
     pub fn new(theme: &Theme, diags: &Diagnostics) -> Option<SiteRenderer> {
-        let mut tera = super::new_tera();
-        let templates: Vec<(String, String)> = theme
-            .under("templates")
-            .filter_map(|(name, bytes)| {
-                std::str::from_utf8(bytes)
-                    .ok()
-                    .map(|s| (name.to_string(), s.to_string()))
-            })
-            .collect();
-        if let Err(e) = tera.add_raw_templates(templates) {
-            diags.error(
-                Path::new("themes/default/templates"),
-                Pos::default(),
-                format!("网页模板有错误：{e}"),
-                "请检查自己修改过的模板（themes/default/templates/）；删掉它就会使用内置模板。",
-            );
-            return None;
-        }
-        Some(SiteRenderer { tera })
+        Some(SiteRenderer {
+            templates: Templates::load(theme, "templates", "网页", diags)?,
+        })
     }
 
     fn render(&self, template: &str, ctx: &tera::Context, diags: &Diagnostics) -> Option<Vec<u8>> {
-        // Straight into bytes: the page is written out as bytes, no UTF-8 check needed.
-        let mut out = Vec::with_capacity(16 * 1024);
-        match self.tera.render_to(template, ctx, &mut out) {
-            Ok(()) => Some(out),
-            Err(e) => {
-                let mut msg = format!("{e}");
-                let mut src = std::error::Error::source(&e);
-                while let Some(s) = src {
-                    msg.push_str(&format!("：{s}"));
-                    src = s.source();
-                }
-                diags.error(
-                    &Path::new("themes/default/templates").join(template),
-                    Pos::default(),
-                    format!("生成网页时模板出错：{msg}"),
-                    "请检查自己修改过的模板；删掉它就会使用内置模板。",
-                );
-                None
-            }
-        }
+        self.templates.render(template, ctx, diags)
     }
-}
-
-fn rel_root(path: &str) -> String {
-    // `a/b/c/` → `../../../`
-    "../".repeat(path.matches('/').count())
 }
 
 fn link_of(
@@ -192,35 +142,6 @@ fn link_of(
         village: village.name().to_string(),
         area: area.name().to_string(),
     }
-}
-
-/// A village's notice in context.
-pub struct Placed<'a> {
-    pub areas: Vec<&'a Area>,
-    pub village: &'a Village,
-    pub notice: &'a Notice,
-    /// `chengguan/zhangzhuang/houxuanren/`
-    pub path: String,
-}
-
-/// Every notice with its areas and output path, in site order.
-pub fn placed(site: &Site) -> Vec<Placed<'_>> {
-    boards(site)
-        .par_iter()
-        .flat_map_iter(|b| {
-            b.village.notices.iter().map(move |n| Placed {
-                areas: b.chain.clone(),
-                village: b.village,
-                notice: n,
-                path: format!("{}{}/", b.vpath, n.slug),
-            })
-        })
-        .collect()
-}
-
-/// `chengguan/` for a township, `baihe/chengguan/` when nested.
-pub fn area_url(chain: &[&Area]) -> String {
-    chain.iter().map(|a| format!("{}/", a.slug)).collect()
 }
 
 /// What every page shows, converted to template values once (they are shared, not copied,
@@ -276,35 +197,6 @@ impl PageMemo {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
         m.insert(path.to_string(), (key, bytes.to_vec()));
     }
-}
-
-/// Everything site-wide a page depends on: site.yaml, the rules, the theme, the day.
-/// Keys are built from finished hashes, not by cloning a hasher: a blake3 hasher is 2 KB of
-/// state, and a province builds 80,000 keys.
-pub(crate) fn site_env(site: &Site, theme: &Theme, today: civil::Date) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    h.update(site.source_hash.as_bytes());
-    h.update(site.cfg.base_url.as_deref().unwrap_or("").as_bytes());
-    for r in &site.rules {
-        h.update(r.slug.as_bytes());
-        h.update(r.hash.as_bytes());
-    }
-    h.update(theme.hash().as_bytes());
-    h.update(today.to_string().as_bytes());
-    h.finalize()
-}
-
-/// A hasher started with `env` and the area chain and the village.
-pub(crate) fn village_env(env: &blake3::Hash, areas: &[&Area], v: &Village) -> blake3::Hasher {
-    let mut h = blake3::Hasher::new();
-    h.update(env.as_bytes());
-    for a in areas {
-        h.update(a.slug.as_bytes());
-        h.update(a.source_hash.as_bytes());
-    }
-    h.update(v.slug.as_bytes());
-    h.update(v.source_hash.as_bytes());
-    h
 }
 
 /// The website: boards, notice pages, rules, theme assets, attachments and photos.
@@ -416,7 +308,7 @@ pub fn render(
     diags: &Diagnostics,
 ) -> Option<()> {
     let r = SiteRenderer::new(theme, diags)?;
-    let env = site_env(site, theme, today);
+    let env = site_env(site, &theme.hash(), today);
     let cfg = &site.cfg;
     let common = Common::new(
         &SiteInfo {
@@ -446,6 +338,17 @@ pub fn render(
 
     // Notice pages and village boards, a village at a time (its pages share their crumbs and
     // rules), every village in parallel: this is where the volume is.
+    let cx = SiteCx {
+        r: &r,
+        common: &common,
+        site,
+        today,
+        content: &content,
+        sink,
+        memo,
+        env: &env,
+        diags,
+    };
     let latest = std::sync::Mutex::new(Latest::default());
     let per_village: Vec<(Vec<Copy>, VillageLink)> = boards
         .par_iter()
@@ -461,14 +364,10 @@ pub fn render(
                         notice: n,
                         path: format!("{}{}/", b.vpath, n.slug),
                     };
-                    page.render(
-                        &r, &common, site, &shared, today, &content, sink, memo, &env, diags,
-                    )
+                    page.render(&cx, &shared)
                 })
                 .collect();
-            let (links, village_link) = render_board(
-                &r, &common, site, b, &shared, today, sink, memo, &env, diags,
-            );
+            let (links, village_link) = render_board(&cx, b, &shared);
             latest.lock().unwrap_or_else(|e| e.into_inner()).add(links);
             (copies, village_link)
         })
@@ -556,7 +455,7 @@ pub fn render(
     c.insert("upcoming", &latest.upcoming);
     c.insert("active_count", &latest.active_count);
     c.insert("notice_count", &latest.notices);
-    c.insert("stats", &statistics(site));
+    c.insert("stats", &crate::stats::statistics(site));
     c.insert("contacts", &contacts_chain(site, &[], None, &[]));
     if let Some(bytes) = r.render("index.html", &c, diags) {
         sink.put(
@@ -725,14 +624,6 @@ fn rules_for(site: &Site, areas: &[&Area], village: Option<&Village>) -> Vec<Rul
     out
 }
 
-/// A village board to render: the village, its areas and its folder.
-struct Board<'a> {
-    chain: Vec<&'a Area>,
-    village: &'a Village,
-    /// `chengguan/zhangzhuang/`
-    vpath: String,
-}
-
 /// What the pages of one village share, made into template values once.
 struct VillageValues {
     /// Crumbs of its notice pages (down to the village) and of its board (down to its area).
@@ -765,23 +656,38 @@ struct NoticePage<'a> {
     path: String,
 }
 
+/// What every page of the site is rendered with.
+#[derive(Clone, Copy)]
+struct SiteCx<'a> {
+    r: &'a SiteRenderer,
+    common: &'a Common,
+    site: &'a Site,
+    today: civil::Date,
+    /// `<root>/content`, where attachments are copied from.
+    content: &'a Path,
+    sink: &'a dyn Sink,
+    /// Pages kept between `serve` rebuilds.
+    memo: Option<&'a PageMemo>,
+    /// [`site_env`]: everything site-wide a page depends on.
+    env: &'a blake3::Hash,
+    diags: &'a Diagnostics,
+}
+
 impl NoticePage<'_> {
     /// Render the page (or keep it from the previous build); returns the attachments and
     /// photos to copy beside it.
-    #[allow(clippy::too_many_arguments)]
-    fn render(
-        &self,
-        r: &SiteRenderer,
-        common: &Common,
-        site: &Site,
-        shared: &VillageValues,
-        today: civil::Date,
-        content: &Path,
-        sink: &dyn Sink,
-        memo: Option<&PageMemo>,
-        env: &blake3::Hash,
-        diags: &Diagnostics,
-    ) -> Vec<Copy> {
+    fn render(&self, cx: &SiteCx<'_>, shared: &VillageValues) -> Vec<Copy> {
+        let SiteCx {
+            r,
+            common,
+            site,
+            today,
+            content,
+            sink,
+            memo,
+            env,
+            diags,
+        } = *cx;
         let (n, b) = (self.notice, self.board);
         let base = content.join(&b.village.path);
         let mut copies: Vec<Copy> = n
@@ -843,46 +749,24 @@ impl NoticePage<'_> {
     }
 }
 
-/// Every village in site order: an area's own villages, then its sub-areas' (the order
-/// [`summarize_area`] consumes them in).
-fn boards(site: &Site) -> Vec<Board<'_>> {
-    fn walk<'a>(a: &'a Area, chain: &mut Vec<&'a Area>, out: &mut Vec<Board<'a>>) {
-        chain.push(a);
-        let apath = area_url(chain);
-        for v in &a.villages {
-            out.push(Board {
-                chain: chain.clone(),
-                village: v,
-                vpath: format!("{apath}{}/", v.slug),
-            });
-        }
-        for sub in &a.areas {
-            walk(sub, chain, out);
-        }
-        chain.pop();
-    }
-    let mut out = Vec::new();
-    for a in &site.areas {
-        walk(a, &mut Vec::new(), &mut out);
-    }
-    out
-}
-
 /// Render one village board (or keep it from the previous build); returns the links to its
 /// notices and the village's entry on its area's board.
-#[allow(clippy::too_many_arguments)]
 fn render_board(
-    r: &SiteRenderer,
-    common: &Common,
-    site: &Site,
+    cx: &SiteCx<'_>,
     b: &Board,
     shared: &VillageValues,
-    today: civil::Date,
-    sink: &dyn Sink,
-    memo: Option<&PageMemo>,
-    env: &blake3::Hash,
-    diags: &Diagnostics,
 ) -> (Vec<NoticeLink>, VillageLink) {
+    let SiteCx {
+        r,
+        common,
+        site,
+        today,
+        sink,
+        memo,
+        env,
+        diags,
+        ..
+    } = *cx;
     let (v, vpath, chain) = (b.village, &b.vpath, &b.chain[..]);
     let area = chain[chain.len() - 1];
     let links: Vec<NoticeLink> = v
@@ -1063,150 +947,4 @@ impl VillageInfo {
             party_branch_seats: fmt(&v.cfg.party_branch_seats),
         }
     }
-}
-
-/// Structure targets the county tracks, from the candidate lists (DESIGN.md §6).
-fn statistics(site: &Site) -> Vec<Stat> {
-    let villages = site.all_villages();
-    let mut committees = 0usize;
-    let mut with_woman = 0usize;
-    let mut with_young = 0usize;
-    let mut with_college = 0usize;
-    let mut members = 0usize;
-    let mut party = 0usize;
-    let mut age_sum = 0i64;
-    let mut one_shoulder = 0usize;
-    let mut with_branch = 0usize;
-    for v in &villages {
-        let polling = v.cfg.polling_day.as_ref().and_then(|d| d.get());
-        let committee = v.notices.iter().find(|n| {
-            n.kind() == NoticeKind::Candidates
-                && matches!(
-                    n.fm.body,
-                    Some(Body::VillagersCommittee | Body::ResidentsCommittee)
-                )
-        });
-        let Some(n) = committee else { continue };
-        committees += 1;
-        let cands = &n.fm.candidates;
-        if cands.iter().any(|c| c.gender.as_deref() == Some("女")) {
-            with_woman += 1;
-        }
-        let ages: Vec<i32> = cands
-            .iter()
-            .filter_map(|c| {
-                c.birth
-                    .as_ref()
-                    .and_then(|m| m.get())
-                    .zip(polling)
-                    .map(|(b, d)| age_on(b, d))
-            })
-            .collect();
-        if ages.iter().any(|a| *a < 35) {
-            with_young += 1;
-        }
-        if cands.iter().any(|c| {
-            c.education.as_deref().is_some_and(|e| {
-                ["大专", "本科", "研究生", "硕士", "博士"]
-                    .iter()
-                    .any(|x| e.contains(x))
-            })
-        }) {
-            with_college += 1;
-        }
-        members += cands.len();
-        party += cands
-            .iter()
-            .filter(|c| {
-                c.political_status
-                    .as_deref()
-                    .is_some_and(|p| p.contains("党员"))
-            })
-            .count();
-        age_sum += ages.iter().map(|a| *a as i64).sum::<i64>();
-        let chair: Vec<&str> = cands
-            .iter()
-            .filter(|c| c.post.as_deref() == Some("主任"))
-            .filter_map(|c| c.name.as_deref())
-            .collect();
-        if let Some(b) = v
-            .notices
-            .iter()
-            .find(|n| n.kind() == NoticeKind::Candidates && n.fm.body == Some(Body::PartyBranch))
-        {
-            with_branch += 1;
-            let secretary =
-                b.fm.candidates
-                    .iter()
-                    .filter(|c| c.post.as_deref() == Some("书记"))
-                    .filter_map(|c| c.name.as_deref());
-            if secretary.into_iter().any(|s| chair.contains(&s)) {
-                one_shoulder += 1;
-            }
-        }
-    }
-    let pct = |a: usize, b: usize| {
-        if b == 0 {
-            "—".to_string()
-        } else {
-            format!("{:.0}%", a as f64 * 100.0 / b as f64)
-        }
-    };
-    let mut out = vec![
-        Stat {
-            label: "村（社区）".into(),
-            value: format!("{}", villages.len()),
-            note: format!(
-                "其中社区 {} 个",
-                villages
-                    .iter()
-                    .filter(|v| v.cfg.kind == crate::model::VillageKind::Community)
-                    .count()
-            ),
-        },
-        Stat {
-            label: "已公示候选人名单".into(),
-            value: format!("{committees}"),
-            note: "村（居）民委员会".into(),
-        },
-    ];
-    if committees > 0 {
-        out.extend([
-            Stat {
-                label: "候选人中有女性".into(),
-                value: pct(with_woman, committees),
-                note: format!("{with_woman}/{committees} 个委员会"),
-            },
-            Stat {
-                label: "有 35 岁以下候选人".into(),
-                value: pct(with_young, committees),
-                note: format!("{with_young}/{committees}"),
-            },
-            Stat {
-                label: "有大专以上学历候选人".into(),
-                value: pct(with_college, committees),
-                note: format!("{with_college}/{committees}"),
-            },
-            Stat {
-                label: "候选人中党员占比".into(),
-                value: pct(party, members),
-                note: format!("{party}/{members} 人"),
-            },
-            Stat {
-                label: "候选人平均年龄".into(),
-                value: if members > 0 {
-                    format!("{:.1} 岁", age_sum as f64 / members as f64)
-                } else {
-                    "—".into()
-                },
-                note: "按选举日计算".into(),
-            },
-            Stat {
-                label: "“一肩挑”（书记、主任同一人提名）".into(),
-                value: pct(one_shoulder, with_branch),
-                note: format!("{one_shoulder}/{with_branch} 个已公示党组织候选人的村"),
-            },
-        ]);
-    }
-    out
 }

@@ -6,9 +6,9 @@ use serde::de::DeserializeOwned;
 use std::path::Path;
 
 use crate::diag::{Diagnostics, Pos};
-use crate::model::{KEY_ALIASES, canonical_key};
+use crate::keys::{KEY_ALIASES, canonical_key};
 use crate::privacy;
-use crate::privacy::model::{Masked, Masker};
+use crate::privacy::masker::{Masked, Masker};
 use crate::yamlspan::SpanIndex;
 
 pub mod fast;
@@ -147,7 +147,7 @@ fn mask_decoded<T: Masked>(
     file: &Path,
     diags: &Diagnostics,
 ) {
-    if !crate::privacy::model::may_decode_differently(yaml) {
+    if !crate::privacy::masker::may_decode_differently(yaml) {
         return;
     }
     let mut m = Masker::default();

@@ -101,8 +101,9 @@ fn test_fixtures_take_the_fast_path_with_identical_results() {
 #[test]
 fn scaffolds_take_the_fast_path_with_identical_results() {
     let dir = tempfile::TempDir::new().unwrap();
-    gongshi::scaffold::init(dir.path()).unwrap();
-    gongshi::scaffold::new_village(dir.path(), "chengguan/lijia").unwrap();
+    let today = gongshi::pipeline::today();
+    gongshi::scaffold::init(dir.path(), today).unwrap();
+    gongshi::scaffold::new_village(dir.path(), "chengguan/lijia", today).unwrap();
     for kind in [
         "candidates",
         "voters",
@@ -112,7 +113,12 @@ fn scaffolds_take_the_fast_path_with_identical_results() {
         "notice",
     ] {
         // Kinds this version does not scaffold are simply skipped.
-        let _ = gongshi::scaffold::new_notice(dir.path(), &format!("chengguan/lijia/{kind}"), kind);
+        let _ = gongshi::scaffold::new_notice(
+            dir.path(),
+            &format!("chengguan/lijia/{kind}"),
+            kind,
+            today,
+        );
     }
     let n = check_tree(&dir.path().join("content"));
     assert!(n >= 6, "only {n} files");

@@ -23,11 +23,6 @@ use crate::theme::Theme;
 pub static LIBRARY: LazyLock<LazyHash<Library>> =
     LazyLock::new(|| LazyHash::new(Library::builder().build()));
 
-/// Whether posters may use the machine's fonts (`GONGSHI_NO_SYSTEM_FONTS` unset).
-pub fn use_system_fonts() -> bool {
-    std::env::var_os("GONGSHI_NO_SYSTEM_FONTS").is_none()
-}
-
 /// The machine's fonts in a stable order; `fp` takes in which files they are and their
 /// versions (length and modification time), so a font installed or updated changes it.
 pub fn system_fonts(
@@ -61,9 +56,9 @@ pub struct Fonts {
 
 impl Fonts {
     /// Theme fonts from the root's `themes/default/fonts/` first, then system fonts (unless
-    /// `GONGSHI_NO_SYSTEM_FONTS` is set), then the fonts compiled into the binary, which are
+    /// `use_system` is off), then the fonts compiled into the binary, which are
     /// always loaded so that every poster can be printed on a machine without CJK fonts.
-    pub fn load(theme: &Theme) -> Fonts {
+    pub fn load(theme: &Theme, use_system: bool) -> Fonts {
         let builtin = Theme::builtin();
         let mut store = FontStore::new();
         let mut fp = blake3::Hasher::new();
@@ -94,7 +89,7 @@ impl Fonts {
             }
         }
         // 2. System fonts.
-        if use_system_fonts() {
+        if use_system {
             for (path, info) in system_fonts(&mut fp) {
                 store.push((path, info));
             }

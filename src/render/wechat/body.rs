@@ -205,19 +205,7 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::render::escaped as escape;
 
 /// Raw HTML written in a Markdown body: structure only — no links, images or styles
 /// (inline styles in content could hide or fake text).

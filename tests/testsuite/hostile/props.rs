@@ -144,19 +144,18 @@ proptest! {
         let diags = Diagnostics::new();
         let sink = Collect::default();
         let today = gongshi::dates::parse_date(common::TODAY).unwrap();
-        let done = pipeline::render_all(
-            f.root(),
-            None,
+        let job = pipeline::Job {
+            root: f.root(),
             today,
-            None,
-            None,
-            None,
-            Targets::parse("site,wechat").unwrap(),
-            &sink,
-            &gongshi::progress::Progress::hidden(),
-            &diags,
-            |_| (),
-        );
+            base_url: None,
+            targets: Targets::parse("site,wechat").unwrap(),
+            switches: Default::default(),
+            caches: None,
+            previous: None,
+            progress: &gongshi::progress::Progress::hidden(),
+            diags: &diags,
+        };
+        let done = pipeline::render_all(&job, None, &sink, |_| ());
         let all = diags.into_sorted();
         prop_assert!(done.is_some(), "{place:?} form {form}: {:?}", all.iter().filter(|d| d.is_error()).collect::<Vec<_>>());
         // Reported, and masked in the report too.

@@ -10,124 +10,17 @@ use std::path::PathBuf;
 
 use crate::dates::{Date, Month};
 
-/// Canonical key → Chinese aliases. Used to map YAML keys as written to canonical paths
-/// (for diagnostic locations) and to suggest the nearest key for a typo.
-/// Keep in step with the `alias` attributes below (a unit test checks a sample).
-pub const KEY_ALIASES: &[(&str, &[&str])] = &[
-    ("title", &["标题"]),
-    ("region", &["地区"]),
-    ("organizer", &["主办单位", "组织单位"]),
-    ("base_url", &["网址"]),
-    ("election", &["换届", "选举"]),
-    ("term", &["届次"]),
-    ("year", &["年份"]),
-    ("contacts", &["联系方式"]),
-    ("label", &["名目"]),
-    ("phone", &["电话"]),
-    ("address", &["地址"]),
-    ("url", &["链接"]),
-    ("rules", &["纪律"]),
-    ("profile", &["参数"]),
-    ("candidate_notice_min_days", &["候选人公示天数"]),
-    ("voter_list_min_days", &["选民名单公示天数"]),
-    ("posting_min_days", &["公示天数"]),
-    ("committee_size", &["委员会职数"]),
-    ("village", &["村"]),
-    ("community", &["社区"]),
-    ("min", &["最少"]),
-    ("max", &["最多"]),
-    ("languages", &["语言"]),
-    ("name", &["名称", "姓名"]),
-    ("level", &["层级"]),
-    ("code", &["区划代码"]),
-    ("kind", &["类型"]),
-    ("population", &["人口"]),
-    ("households", &["户数"]),
-    ("polling_day", &["选举日"]),
-    ("seats", &["职数"]),
-    ("party_branch_seats", &["党组织职数"]),
-    ("supervision_seats", &["监委会职数"]),
-    ("slug", &["网址名"]),
-    ("number", &["文号"]),
-    ("issued_by", &["落款"]),
-    ("issued_on", &["发布日期"]),
-    ("posted", &["公示期"]),
-    ("from", &["起"]),
-    ("to", &["止"]),
-    ("objection", &["异议"]),
-    ("until", &["截止"]),
-    ("channels", &["渠道"]),
-    ("seal", &["盖章"]),
-    ("revisions", &["更正"]),
-    ("on", &["日期"]),
-    ("note", &["说明"]),
-    ("private", &["内部"]),
-    ("poster", &["海报"]),
-    ("posters", &["海报设置"]),
-    ("paper", &["纸张"]),
-    ("orientation", &["方向"]),
-    ("body", &["机构"]),
-    ("election_day", &["本次选举日"]),
-    ("candidates", &["候选人"]),
-    ("gender", &["性别"]),
-    ("ethnicity", &["民族"]),
-    ("birth", &["出生年月"]),
-    ("education", &["文化程度"]),
-    ("political_status", &["政治面貌"]),
-    ("party_joined", &["入党时间"]),
-    ("current_role", &["现任职务"]),
-    ("post", &["拟任职务", "职务"]),
-    ("nominated_by", &["提名方式"]),
-    ("incumbent", &["是否现任"]),
-    ("photo", &["照片"]),
-    ("audit_type", &["审计类型"]),
-    ("subjects", &["审计对象"]),
-    ("period", &["审计期间"]),
-    ("auditor", &["审计单位"]),
-    ("figures_yuan", &["财务数据"]),
-    ("income", &["收入"]),
-    ("expenditure", &["支出"]),
-    ("assets", &["资产"]),
-    ("liabilities", &["负债"]),
-    ("receivables", &["应收款"]),
-    ("payables", &["应付款"]),
-    ("findings", &["问题"]),
-    ("id", &["编号"]),
-    ("text", &["内容"]),
-    ("amount_yuan", &["金额"]),
-    ("rectification", &["整改"]),
-    ("finding", &["问题编号"]),
-    ("status", &["状态"]),
-    ("due", &["期限"]),
-    ("issuer", &["发布单位"]),
-    ("items", &["条目"]),
-    ("ban", &["禁止"]),
-    ("consequence", &["后果"]),
-    ("registration", &["登记"]),
-    ("total", &["选民总数"]),
-    ("added", &["新增"]),
-    ("removed", &["减少"]),
-    ("list_location", &["张贴地点"]),
-    ("date", &["选举日期"]),
-    ("time", &["时间"]),
-    ("place", &["地点"]),
-    ("method", &["方式"]),
-    ("posts", &["职位"]),
-    ("results", &["结果"]),
-    ("voters_total", &["选民人数"]),
-    ("ballots_cast", &["参选人数"]),
-    ("elected", &["当选"]),
-    ("votes", &["得票"]),
-];
+pub use crate::keys::{KEY_ALIASES, canonical_key};
 
-/// The canonical (English) name of a key written either way.
-pub fn canonical_key(key: &str) -> &str {
-    for (canon, aliases) in KEY_ALIASES {
-        if *canon == key || aliases.contains(&key) {
-            return canon;
-        }
-    }
-    key
+mod mask;
+
+/// A file a body links to or shows, checked (see `markdown::check_attachment`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Relative to the notice's folder, `/`-separated.
+    pub rel: String,
+    /// Where the link is written in the notice file.
+    pub pos: crate::diag::Pos,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -659,7 +552,7 @@ pub struct Notice {
     /// with every other diagnostic).
     pub body_html: String,
     /// Files the body references, relative to the notice's folder.
-    pub attachments: Vec<crate::markdown::Attachment>,
+    pub attachments: Vec<Attachment>,
     /// blake3 of the masked file text: the notice's content hash.
     pub hash: String,
     pub index: crate::yamlspan::SpanIndex,
@@ -735,6 +628,37 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every phone the site publishes on purpose: the `contacts` of the site, its areas and
+    /// villages, and the objection `channels` of every notice and rule. The last guard lets
+    /// these through and nothing else.
+    pub fn public_phones(&self) -> Vec<&str> {
+        fn add<'a>(cs: &'a [Contact], out: &mut Vec<&'a str>) {
+            out.extend(cs.iter().filter_map(|c| c.phone.as_deref()));
+        }
+        fn channels<'a>(n: &'a Notice, out: &mut Vec<&'a str>) {
+            if let Some(o) = &n.fm.objection {
+                add(&o.channels, out);
+            }
+        }
+        let mut out = Vec::new();
+        add(&self.cfg.contacts, &mut out);
+        let mut areas: Vec<&Area> = self.areas.iter().collect();
+        while let Some(a) = areas.pop() {
+            add(&a.cfg.contacts, &mut out);
+            for v in &a.villages {
+                add(&v.cfg.contacts, &mut out);
+                for n in &v.notices {
+                    channels(n, &mut out);
+                }
+            }
+            areas.extend(a.areas.iter());
+        }
+        for n in &self.rules {
+            channels(n, &mut out);
+        }
+        out
+    }
+
     pub fn all_villages(&self) -> Vec<&Village> {
         self.areas.iter().flat_map(|a| a.all_villages()).collect()
     }
