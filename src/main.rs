@@ -113,10 +113,15 @@ fn switches_from_env() -> gongshi::options::Switches {
     }
 }
 
+/// `GONGSHI_TODAY`, else today in China.
+fn default_today() -> jiff::civil::Date {
+    today_from_env().unwrap_or_else(pipeline::today)
+}
+
 /// `--today`, else `GONGSHI_TODAY`, else today in China.
 fn today(arg: Option<String>) -> Result<jiff::civil::Date, String> {
     match arg {
-        None => Ok(today_from_env().unwrap_or_else(pipeline::today)),
+        None => Ok(default_today()),
         Some(s) => gongshi::dates::parse_date(&s)
             .ok_or_else(|| format!("--today 的日期“{s}”格式不对，请写成 YYYY-MM-DD。")),
     }
@@ -246,34 +251,25 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => {
-            match scaffold::init(&dir, today_from_env().unwrap_or_else(pipeline::today)) {
-                Ok(files) => {
-                    for f in files {
-                        eprintln!("已创建 {}", f.display());
-                    }
-                    eprintln!("下一步：cd {} && gongshi build", dir.display());
-                    ExitCode::SUCCESS
+        Command::Init { dir } => match scaffold::init(&dir, default_today()) {
+            Ok(files) => {
+                for f in files {
+                    eprintln!("已创建 {}", f.display());
                 }
-                Err(e) => {
-                    eprintln!("错误：{e}");
-                    ExitCode::from(1)
-                }
+                eprintln!("下一步：cd {} && gongshi build", dir.display());
+                ExitCode::SUCCESS
             }
-        }
+            Err(e) => {
+                eprintln!("错误：{e}");
+                ExitCode::from(1)
+            }
+        },
         Command::New { what, root } => {
             let r = match what {
-                NewWhat::Village { path } => scaffold::new_village(
-                    &root,
-                    &path,
-                    today_from_env().unwrap_or_else(pipeline::today),
-                ),
-                NewWhat::Notice { path, kind } => scaffold::new_notice(
-                    &root,
-                    &path,
-                    &kind,
-                    today_from_env().unwrap_or_else(pipeline::today),
-                ),
+                NewWhat::Village { path } => scaffold::new_village(&root, &path, default_today()),
+                NewWhat::Notice { path, kind } => {
+                    scaffold::new_notice(&root, &path, &kind, default_today())
+                }
             };
             match r {
                 Ok(files) => {
