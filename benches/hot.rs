@@ -37,6 +37,7 @@ fn parse(c: &mut Criterion) {
                     split.yaml_line,
                     file,
                     &d,
+                    gongshi::yaml::Route::FastFirst,
                 ))
             })
         });
@@ -77,6 +78,7 @@ fn parse(c: &mut Criterion) {
                     rel,
                     &base,
                     &d,
+                    gongshi::yaml::Route::FastFirst,
                 ))
             })
         });

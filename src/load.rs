@@ -57,7 +57,15 @@ fn join(a: &str, b: &str) -> String {
 
 /// Load the site under `root/content`. Returns `None` only when nothing useful could be read.
 pub fn load(root: &Path, diags: &Diagnostics) -> Option<Site> {
-    load_cached(root, diags, None)
+    load_scanned(root, None, diags, Reading::default())
+}
+
+/// How files are read: the parse cache to reuse and refresh (for `serve`), and which YAML
+/// parser reads them.
+#[derive(Clone, Copy, Default)]
+pub struct Reading<'a> {
+    pub cache: Option<&'a ParseCache>,
+    pub yaml: yaml::Route,
 }
 
 /// Parsed files kept between runs (for `serve`): a file whose bytes did not change is not
@@ -153,17 +161,12 @@ fn cached<T: Clone + Send + Sync + 'static>(
     value
 }
 
-/// Like [`load`], reusing and refreshing `cache`.
-pub fn load_cached(root: &Path, diags: &Diagnostics, cache: Option<&ParseCache>) -> Option<Site> {
-    load_scanned(root, None, diags, cache)
-}
-
-/// Like [`load_cached`], from a scan already made by [`scan`] (or scanning now).
+/// Like [`load`], from a scan already made by [`scan`] (or scanning now), read `how` says.
 pub fn load_scanned(
     root: &Path,
     scanned: Option<Scanned>,
     diags: &Diagnostics,
-    cache: Option<&ParseCache>,
+    how: Reading<'_>,
 ) -> Option<Site> {
     let content = root.join("content");
     if !content.is_dir() {
@@ -185,7 +188,7 @@ pub fn load_scanned(
     let site_file = rel("site.yaml");
     let (cfg, index, source_hash) = if content.join("site.yaml").is_file() {
         let len = len_in("", "site.yaml");
-        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, len, diags, cache)
+        load_yaml::<SiteConfig>(&content.join("site.yaml"), &site_file, len, diags, how)
             .unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")))
     } else {
         diags.error(
@@ -205,7 +208,7 @@ pub fn load_scanned(
             .par_iter()
             .filter_map(|f| {
                 let len = d.len_of(f);
-                load_notice(&content, &join("rules", f), len, diags, cache)
+                load_notice(&content, &join("rules", f), len, diags, how)
             })
             .collect();
     }
@@ -228,7 +231,7 @@ pub fn load_scanned(
             .subdirs
             .par_iter()
             .filter(|sub| *sub != "rules")
-            .filter_map(|sub| load_area(&content, sub, &dirs, diags, cache))
+            .filter_map(|sub| load_area(&content, sub, &dirs, diags, how))
             .collect();
     }
 
@@ -418,7 +421,7 @@ fn load_area(
     dir: &str,
     dirs: &BTreeMap<String, Dir>,
     diags: &Diagnostics,
-    cache: Option<&ParseCache>,
+    how: Reading<'_>,
 ) -> Option<Area> {
     let d = dirs.get(dir)?;
     let slug = dir.rsplit('/').next().unwrap_or(dir).to_string();
@@ -447,7 +450,7 @@ fn load_area(
         }
         return None;
     }
-    let (file, loaded) = load_folder_yaml::<AreaConfig>(content, dir, d, "area.yaml", diags, cache);
+    let (file, loaded) = load_folder_yaml::<AreaConfig>(content, dir, d, "area.yaml", diags, how);
     let (cfg, index, source_hash) =
         loaded.unwrap_or_else(|| (Default::default(), Default::default(), blake3::hash(b"")));
     let slug = check_slug(
@@ -471,7 +474,7 @@ fn load_area(
     }
     let areas: Vec<Area> = area_dirs
         .par_iter()
-        .filter_map(|p| load_area(content, p, dirs, diags, cache))
+        .filter_map(|p| load_area(content, p, dirs, diags, how))
         .collect();
     for f in &d.files {
         if f.ends_with(".md") {
@@ -485,7 +488,7 @@ fn load_area(
     }
     let villages: Vec<Village> = village_dirs
         .par_iter()
-        .filter_map(|p| load_village(content, p, dirs, diags, cache))
+        .filter_map(|p| load_village(content, p, dirs, diags, how))
         .collect();
     Some(Area {
         source_hash,
@@ -504,12 +507,12 @@ fn load_village(
     dir: &str,
     dirs: &BTreeMap<String, Dir>,
     diags: &Diagnostics,
-    cache: Option<&ParseCache>,
+    how: Reading<'_>,
 ) -> Option<Village> {
     let d = dirs.get(dir)?;
     let folder = dir.rsplit('/').next().unwrap_or(dir).to_string();
     let (file, loaded) =
-        load_folder_yaml::<VillageConfig>(content, dir, d, "village.yaml", diags, cache);
+        load_folder_yaml::<VillageConfig>(content, dir, d, "village.yaml", diags, how);
     let (cfg, index, hash) = loaded?;
     let source_hash = hash;
     let slug = check_slug(
@@ -523,7 +526,7 @@ fn load_village(
         .files
         .par_iter()
         .filter(|f| f.ends_with(".md"))
-        .filter_map(|f| load_notice(content, &join(dir, f), d.len_of(f), diags, cache))
+        .filter_map(|f| load_notice(content, &join(dir, f), d.len_of(f), diags, how))
         .collect();
     notices.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(Village {
@@ -548,7 +551,7 @@ fn load_folder_yaml<
     d: &Dir,
     name: &str,
     diags: &Diagnostics,
-    cache: Option<&ParseCache>,
+    how: Reading<'_>,
 ) -> (
     PathBuf,
     Option<(T, crate::yamlspan::SpanIndex, blake3::Hash)>,
@@ -559,7 +562,7 @@ fn load_folder_yaml<
         &file,
         d.len_of(name),
         diags,
-        cache,
+        how,
     );
     (file, loaded)
 }
@@ -569,14 +572,14 @@ fn load_yaml<T: serde::de::DeserializeOwned + Default + Clone + Send + Sync + Ma
     file: &Path,
     len: Option<u64>,
     diags: &Diagnostics,
-    cache: Option<&ParseCache>,
+    how: Reading<'_>,
 ) -> Option<(T, crate::yamlspan::SpanIndex, blake3::Hash)> {
     let parse = |text: &str, d: &Diagnostics| {
         let masked = yaml::mask_yaml(text, 1, file, d);
         let hash = blake3::hash(masked.as_bytes());
-        yaml::parse::<T>(&masked, 1, file, d).map(|(v, i)| (v, i, hash))
+        yaml::parse::<T>(&masked, 1, file, d, how.yaml).map(|(v, i)| (v, i, hash))
     };
-    match cache {
+    match how.cache {
         None => {
             let text = source::read_text(abs, file, len, diags)?;
             parse(&text, diags)
@@ -591,7 +594,7 @@ pub fn load_notice(
     content_rel: &str,
     len: Option<u64>,
     diags: &Diagnostics,
-    cache: Option<&ParseCache>,
+    how: Reading<'_>,
 ) -> Option<Arc<Notice>> {
     let file = rel(content_rel);
     let abs = content.join(content_rel);
@@ -600,9 +603,9 @@ pub fn load_notice(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| content.to_path_buf());
     let parse = |text: &str, d: &Diagnostics| {
-        parse_notice(text, &file, content_rel, &base, d).map(Arc::new)
+        parse_notice(text, &file, content_rel, &base, d, how.yaml).map(Arc::new)
     };
-    match cache {
+    match how.cache {
         None => {
             let text = source::read_text(&abs, &file, len, diags)?;
             parse(&text, diags)
@@ -625,6 +628,7 @@ pub fn parse_notice(
     content_rel: &str,
     base_dir: &Path,
     diags: &Diagnostics,
+    route: yaml::Route,
 ) -> Option<Notice> {
     let split = match source::split_front_matter(text) {
         Ok(s) => s,
@@ -634,7 +638,8 @@ pub fn parse_notice(
         }
     };
     let masked_yaml = yaml::mask_yaml(split.yaml, split.yaml_line, file, diags);
-    let (fm, index) = yaml::parse::<FrontMatter>(&masked_yaml, split.yaml_line, file, diags)?;
+    let (fm, index) =
+        yaml::parse::<FrontMatter>(&masked_yaml, split.yaml_line, file, diags, route)?;
     // The body is kept as written; every target parses it with `markdown::parse`, which
     // masks personal numbers as a reader would see them (and reports them, here).
     let body = split.body;

@@ -110,6 +110,10 @@ fn switches_from_env() -> gongshi::options::Switches {
     gongshi::options::Switches {
         poster_cache: std::env::var_os("GONGSHI_NO_POSTER_CACHE").is_none(),
         system_fonts: std::env::var_os("GONGSHI_NO_SYSTEM_FONTS").is_none(),
+        yaml: match std::env::var_os("GONGSHI_FULL_YAML") {
+            Some(_) => gongshi::yaml::Route::FullOnly,
+            None => gongshi::yaml::Route::FastFirst,
+        },
     }
 }
 

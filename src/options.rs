@@ -27,6 +27,9 @@ pub struct Switches {
     pub poster_cache: bool,
     /// Posters may use the machine's fonts (`GONGSHI_NO_SYSTEM_FONTS` turns it off).
     pub system_fonts: bool,
+    /// Which YAML parser reads content (`GONGSHI_FULL_YAML` forces serde-saphyr for every
+    /// file).
+    pub yaml: crate::yaml::Route,
 }
 
 impl Default for Switches {
@@ -34,6 +37,7 @@ impl Default for Switches {
         Switches {
             poster_cache: true,
             system_fonts: true,
+            yaml: crate::yaml::Route::FastFirst,
         }
     }
 }

@@ -201,10 +201,13 @@ pub fn render_all<R>(
         progress,
         diags,
     } = *job;
-    let cache = caches.map(|c| &c.parse);
+    let reading = crate::load::Reading {
+        cache: caches.map(|c| &c.parse),
+        yaml: switches.yaml,
+    };
     let t0 = Instant::now();
     progress.stage("读取内容", 0);
-    let mut site = crate::load::load_scanned(root, scanned, diags, cache)?;
+    let mut site = crate::load::load_scanned(root, scanned, diags, reading)?;
     crate::progress::timing("load", t0);
     progress.stage("检查内容", 0);
     if let Some(u) = base_url {

@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         "t/v/n.md",
         &dir,
         &diags,
+        gongshi::yaml::Route::FastFirst,
     ) else {
         return;
     };

@@ -104,6 +104,17 @@ fn field_label(path: &str) -> String {
     }
 }
 
+/// Which parser reads YAML.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Route {
+    /// The fast subset through [`fast`], everything else through serde-saphyr.
+    #[default]
+    FastFirst,
+    /// serde-saphyr for every file (`GONGSHI_FULL_YAML`; for bug reports and the
+    /// differential tests). The results are the same, only slower.
+    FullOnly,
+}
+
 /// Parse `yaml` (already masked) into `T`. `first_line` is the file line of the YAML's first
 /// line. On failure a diagnostic is recorded and `None` returned.
 ///
@@ -114,12 +125,15 @@ pub fn parse<T: DeserializeOwned + Default + Masked>(
     first_line: usize,
     file: &Path,
     diags: &Diagnostics,
+    route: Route,
 ) -> Option<(T, SpanIndex)> {
     let index = SpanIndex::new(yaml, first_line);
     if yaml.trim().is_empty() {
         return Some((T::default(), index));
     }
-    if let Some((mut v, unknown)) = fast::parse::<T>(yaml) {
+    if route == Route::FastFirst
+        && let Some((mut v, unknown)) = fast::parse::<T>(yaml)
+    {
         warn_unknown(unknown, &index, file, diags);
         mask_decoded(&mut v, yaml, &index, file, diags);
         return Some((v, index));
@@ -357,7 +371,8 @@ mod tests {
     fn typo_keys_warn_with_a_suggestion_and_position() {
         let d = Diagnostics::new();
         let y = "name: 张庄村\npolling_dya: 2026-12-12\n";
-        let (_v, _) = parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d).unwrap();
+        let (_v, _) =
+            parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d, Route::FastFirst).unwrap();
         let all = d.into_sorted();
         assert_eq!(all.len(), 1, "{all:?}");
         assert_eq!((all[0].line, all[0].col), (2, 1));
@@ -373,7 +388,8 @@ mod tests {
         assert!(fast::parse::<VillageConfig>(full).is_none());
         let warnings = |y: &str| {
             let d = Diagnostics::new();
-            let (v, _) = parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d).unwrap();
+            let (v, _) =
+                parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d, Route::FastFirst).unwrap();
             assert_eq!(v.name.as_deref(), Some("张庄村"));
             d.into_sorted()
                 .into_iter()
@@ -391,7 +407,7 @@ mod tests {
     fn wrong_types_are_errors_with_a_line() {
         let d = Diagnostics::new();
         let y = "name: 张庄村\npopulation: 很多\n";
-        assert!(parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d).is_none());
+        assert!(parse::<VillageConfig>(y, 1, Path::new("v.yaml"), &d, Route::FastFirst).is_none());
         let all = d.into_sorted();
         assert_eq!(all[0].line, 2, "{all:?}");
         assert!(all[0].message.contains("类型不对"), "{}", all[0].message);
@@ -408,7 +424,7 @@ mod tests {
         }
         y.push_str("title: boom\n");
         let d = Diagnostics::new();
-        assert!(parse::<FrontMatter>(&y, 2, Path::new("n.md"), &d).is_none());
+        assert!(parse::<FrontMatter>(&y, 2, Path::new("n.md"), &d, Route::FastFirst).is_none());
         assert!(d.has_errors());
     }
 

@@ -154,9 +154,15 @@ impl Fixture {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Like [`Fixture::run`], with environment variables set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::cargo_bin("gongshi")
             .unwrap()
             .args(args)
+            .envs(env.iter().copied())
             .arg("--root")
             .arg(self.root())
             .arg("--today")
