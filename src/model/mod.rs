@@ -268,6 +268,15 @@ impl Body {
             Body::SupervisionCommittee => "村（居）务监督委员会",
         }
     }
+
+    /// The `village.yaml` key that holds this body's seats.
+    pub fn seats_key(self) -> &'static str {
+        match self {
+            Body::VillagersCommittee | Body::ResidentsCommittee => "seats",
+            Body::PartyBranch => "party_branch_seats",
+            Body::SupervisionCommittee => "supervision_seats",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -583,6 +592,15 @@ pub struct Village {
 impl Village {
     pub fn name(&self) -> &str {
         self.cfg.name.as_deref().unwrap_or(&self.slug)
+    }
+
+    /// Seats per post of the body a candidate notice elects (its key: `Body::seats_key`).
+    pub fn seats_for(&self, body: Body) -> &BTreeMap<String, u32> {
+        match body {
+            Body::VillagersCommittee | Body::ResidentsCommittee => &self.cfg.seats,
+            Body::PartyBranch => &self.cfg.party_branch_seats,
+            Body::SupervisionCommittee => &self.cfg.supervision_seats,
+        }
     }
 }
 

@@ -290,12 +290,8 @@ pub fn notice_view(n: &Notice, ctx: &NoticeCtx<'_>) -> NoticeView {
         })
         .collect();
 
-    let seats_map: Option<&BTreeMap<String, u32>> = match (fm.body, ctx.village) {
-        (Some(crate::model::Body::PartyBranch), Some(v)) => Some(&v.cfg.party_branch_seats),
-        (Some(crate::model::Body::SupervisionCommittee), Some(v)) => Some(&v.cfg.supervision_seats),
-        (Some(_), Some(v)) => Some(&v.cfg.seats),
-        _ => None,
-    };
+    let seats_map: Option<&BTreeMap<String, u32>> =
+        fm.body.zip(ctx.village).map(|(b, v)| v.seats_for(b));
     let seats = seats_map
         .map(|m| {
             m.iter()
