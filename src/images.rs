@@ -75,12 +75,7 @@ pub fn clean(bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// [`clean`], kept in `cache` by the hash of the original.
 pub fn clean_cached(bytes: &[u8], cache: Option<&DiskCache>) -> Result<Vec<u8>, String> {
-    let key = {
-        let mut h = blake3::Hasher::new();
-        h.update(VERSION.as_bytes());
-        h.update(bytes);
-        h.finalize().to_hex().to_string()
-    };
+    let key = crate::reuse::keys::picture(VERSION, None, bytes);
     if let Some(hit) = cache.and_then(|c| c.get(&key)) {
         return Ok(hit);
     }

@@ -54,44 +54,33 @@ pub struct Hit {
 /// `content` is the digest of what the content scan already stamped ([`crate::load::scan`]
 /// stamps every entry it reads the folder of); without it `content/` is walked here.
 pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Digest>) -> Inputs {
-    let mut h = blake3::Hasher::new();
-    h.update(b"gongshi-memo\0");
-    h.update(crate::reuse::program_salt().as_bytes());
-    h.update(opts.today.to_string().as_bytes());
-    h.update(b"\0");
-    // The same results by design, but a bug report with the full parser must really use it.
-    h.update(&[(opts.switches.yaml == crate::yaml::Route::FullOnly) as u8]);
-    h.update(opts.base_url.as_deref().unwrap_or("\u{1}").as_bytes());
-    h.update(b"\0");
-    let t = opts.targets;
-    for (i, target) in crate::render::TARGETS.iter().enumerate() {
-        let id = crate::render::TargetId(i as u8);
-        h.update(target.name().as_bytes());
-        h.update(&[t.has(id) as u8]);
-    }
-    for p in [&opts.root, &opts.output] {
-        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-        h.update(abs.as_os_str().as_encoded_bytes());
-        h.update(b"\0");
-    }
     let cutoff = cutoff(started);
     let mut recent = false;
+    let mut tops = Vec::with_capacity(2);
     for top in ["content", "themes"] {
-        h.update(top.as_bytes());
         let digest = match content {
             Some(d) if top == "content" => *d,
             _ => walk(&opts.root.join(top), cutoff),
         };
         recent |= digest.recent;
-        h.update(digest.hash().as_bytes());
+        tops.push((top, digest.hash()));
     }
-    for (_, target) in t.iter() {
-        target.memo_inputs(&opts.switches, &mut h);
-    }
-    Inputs {
-        key: h.finalize(),
-        recent,
-    }
+    let t = opts.targets;
+    let key = crate::reuse::keys::whole_build(
+        &crate::reuse::program_fingerprint(),
+        opts,
+        &tops,
+        crate::render::TARGETS
+            .iter()
+            .enumerate()
+            .map(|(i, target)| (target.name(), t.has(crate::render::TargetId(i as u8)))),
+        |h| {
+            for (_, target) in t.iter() {
+                target.memo_inputs(&opts.switches, h);
+            }
+        },
+    );
+    Inputs { key, recent }
 }
 
 fn read(output: &Path) -> Option<Stored> {

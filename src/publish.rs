@@ -326,7 +326,7 @@ impl Writer {
             old_index,
             new: Mutex::new(HashMap::new()),
             staged: Mutex::new(Vec::new()),
-            salt: crate::reuse::program_salt(),
+            salt: crate::reuse::program_fingerprint(),
             made: Mutex::new(std::collections::HashSet::new()),
             error: Mutex::new(None),
             written: AtomicUsize::new(0),
@@ -335,10 +335,7 @@ impl Writer {
     }
 
     fn salted(&self, key: &blake3::Hash) -> blake3::Hash {
-        let mut h = blake3::Hasher::new();
-        h.update(self.salt.as_bytes());
-        h.update(key.as_bytes());
-        h.finalize()
+        crate::reuse::keys::output_file(&self.salt, key)
     }
 
     /// The previous output's file is still what the index says (not changed by hand).

@@ -91,7 +91,7 @@ impl Theme {
     /// every build 25 ms).
     pub fn hash(&self) -> blake3::Hash {
         static BUILTIN: OnceLock<blake3::Hash> = OnceLock::new();
-        let builtin = BUILTIN.get_or_init(crate::reuse::program_salt);
+        let builtin = BUILTIN.get_or_init(crate::reuse::program_fingerprint);
         if self.overridden.is_empty() {
             return *builtin;
         }

@@ -182,14 +182,8 @@ pub fn render(
     }
     let fonts = fonts_for(theme, cx.switches.system_fonts);
     let fonts = &*fonts;
-    let mut tpl = blake3::Hasher::new();
-    tpl.update(FORMAT.as_bytes());
-    for (name, bytes) in theme.under("posters") {
-        tpl.update(name.as_bytes());
-        tpl.update(blake3::hash(bytes).as_bytes());
-    }
-    tpl.update(fonts.fingerprint.as_bytes());
-    let salt = tpl.finalize();
+    let salt =
+        crate::reuse::keys::poster_templates(FORMAT, theme.under("posters"), &fonts.fingerprint);
 
     let base_url = site
         .cfg
@@ -290,15 +284,9 @@ pub fn render(
     let hash_of =
         |hex: &str| blake3::Hash::from_hex(hex).unwrap_or_else(|_| blake3::hash(hex.as_bytes()));
     for (bundle, members) in groups {
-        let bundle_key = bundle.as_ref().map(|b| {
-            let mut h = blake3::Hasher::new();
-            h.update(b"bundle");
-            h.update(b.as_bytes());
-            for m in &members {
-                h.update(m.key.as_bytes());
-            }
-            h.finalize().to_hex().to_string()
-        });
+        let bundle_key = bundle
+            .as_ref()
+            .map(|b| crate::reuse::keys::poster_bundle(b, members.iter().map(|m| m.key.as_str())));
         // A township whose print file is unchanged since the last build keeps it as it is.
         let bundle_reused = match (&bundle, &bundle_key) {
             (Some(b), Some(k)) => {
@@ -492,15 +480,7 @@ fn prepare<'a>(
     );
     let body_text = typ::visible(&body);
     let main = "#import \"/poster.typ\": poster\n#poster(json(\"/gongshi/data.json\"), include \"/gongshi/body.typ\")\n";
-    let mut key = blake3::Hasher::new();
-    key.update(salt.as_bytes());
-    for part in [&data[..], body.as_bytes(), main.as_bytes()] {
-        key.update(&(part.len() as u64).to_le_bytes());
-        key.update(part);
-    }
-    if let Some(q) = &qr {
-        key.update(q.as_bytes());
-    }
+    let key = crate::reuse::keys::poster(salt, &data, &body, main, qr.as_deref());
     let mut files = HashMap::new();
     files.insert("/gongshi/main.typ".to_string(), Bytes::from_string(main));
     files.insert("/gongshi/data.json".to_string(), Bytes::new(data));
@@ -527,7 +507,7 @@ fn prepare<'a>(
         path: ctx.path.clone(),
         bundle,
         files,
-        key: key.finalize().to_hex().to_string(),
+        key: key.to_hex().to_string(),
         text,
     })
 }

@@ -266,7 +266,7 @@ pub fn render(
         }
     }
     let env = crate::reuse::keys::site_env(site, &theme.hash(), today);
-    let salt = crate::reuse::program_salt();
+    let salt = crate::reuse::program_fingerprint();
     let kept = DiskCache::new(root, crate::cache::WECHAT, true);
     let keeps = sink.keeps_previous();
     // Make an export, put its files, and (`record`) keep a record of it for the next build.
@@ -324,17 +324,7 @@ pub fn render(
                 }
             })
             .collect();
-        let listing_key = {
-            let mut h = blake3::Hasher::new();
-            h.update(env.as_bytes());
-            h.update(salt.as_bytes());
-            h.update(apath.as_bytes());
-            h.update(name.as_bytes());
-            for k in &keys {
-                h.update(k.as_bytes());
-            }
-            h.finalize()
-        };
+        let listing_key = crate::reuse::keys::wechat_listing(&env, &salt, &apath, name, &keys);
         let listing_path = format!("{apath}wechat.html");
         if results.iter().all(|(k, _)| *k) && sink.reuse(&listing_path, &listing_key) {
             continue;
@@ -401,12 +391,7 @@ struct Kept {
 /// Everything an export is made from: the site, theme and date (`site_env`), the notice's
 /// areas and village, the notice's own text, and this program.
 fn export_key(env: &blake3::Hash, salt: &blake3::Hash, p: &Placed<'_>) -> blake3::Hash {
-    let mut h = crate::reuse::keys::village_env(env, &p.areas, p.village);
-    h.update(b"wechat");
-    h.update(salt.as_bytes());
-    h.update(p.notice.slug.as_bytes());
-    h.update(p.notice.hash.as_bytes());
-    h.finalize()
+    crate::reuse::keys::wechat_export(env, salt, &p.areas, p.village, p.notice)
 }
 
 /// What the record of an export says about making it again.

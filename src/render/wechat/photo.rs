@@ -55,13 +55,7 @@ pub fn prepare(
     let Some(mime) = mime_of(bytes) else {
         return Err("不是 PNG、JPEG、GIF 或 WebP 图片".into());
     };
-    let key = {
-        let mut h = blake3::Hasher::new();
-        h.update(VERSION.as_bytes());
-        h.update(&max_width.to_le_bytes());
-        h.update(bytes);
-        h.finalize().to_hex().to_string()
-    };
+    let key = crate::reuse::keys::picture(VERSION, Some(max_width), bytes);
     if let Some(hit) = cache.and_then(|c| c.get(&key))
         && let Some(mime) = mime_of(&hit)
     {
