@@ -68,7 +68,12 @@ pub fn inputs(opts: &BuildOptions, started: SystemTime, content: Option<&Digest>
     let t = opts.targets;
     let key = crate::reuse::keys::whole_build(
         &crate::reuse::program_fingerprint(),
-        opts,
+        &crate::reuse::keys::BuildAsked {
+            today: opts.today,
+            full_yaml: opts.switches.yaml == crate::yaml::Route::FullOnly,
+            base_url: opts.base_url.as_deref(),
+            folders: [&opts.root, &opts.output],
+        },
         &tops,
         crate::render::TARGETS
             .iter()

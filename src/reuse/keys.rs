@@ -37,11 +37,21 @@ fn part(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(bytes);
 }
 
-/// The whole-build memo: the program, the build's options, the stamps of `content/` and
-/// `themes/` (`tops`), which targets run and what each adds (`extra`: the machine's fonts).
+/// What a build was asked for, as the whole-build memo's key sees it.
+pub struct BuildAsked<'a> {
+    pub today: jiff::civil::Date,
+    /// Every file through the full YAML parser (`GONGSHI_FULL_YAML`).
+    pub full_yaml: bool,
+    pub base_url: Option<&'a str>,
+    /// The site's root and output folders.
+    pub folders: [&'a std::path::Path; 2],
+}
+
+/// The whole-build memo: the program, what the build was asked for, the stamps of `content/`
+/// and `themes/` (`tops`), which targets run and what each adds (`extra`: the machine's fonts).
 pub fn whole_build(
     fingerprint: &blake3::Hash,
-    opts: &crate::options::BuildOptions,
+    opts: &BuildAsked<'_>,
     tops: &[(&str, blake3::Hash)],
     targets: impl Iterator<Item = (&'static str, bool)>,
     extra: impl FnOnce(&mut blake3::Hasher),
@@ -52,15 +62,15 @@ pub fn whole_build(
     h.update(opts.today.to_string().as_bytes());
     h.update(b"\0");
     // The same results by design, but a bug report with the full parser must really use it.
-    h.update(&[(opts.switches.yaml == crate::yaml::Route::FullOnly) as u8]);
-    h.update(opts.base_url.as_deref().unwrap_or("\u{1}").as_bytes());
+    h.update(&[opts.full_yaml as u8]);
+    h.update(opts.base_url.unwrap_or("\u{1}").as_bytes());
     h.update(b"\0");
     for (name, on) in targets {
         h.update(name.as_bytes());
         h.update(&[on as u8]);
     }
-    for p in [&opts.root, &opts.output] {
-        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+    for p in opts.folders {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         h.update(abs.as_os_str().as_encoded_bytes());
         h.update(b"\0");
     }
