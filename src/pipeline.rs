@@ -213,10 +213,6 @@ pub fn render_all<R>(
     if let Some(u) = base_url {
         site.cfg.base_url = Some(u.to_string());
     }
-    crate::validate::validate(&site, root, today, diags);
-    if let Some(prev) = previous {
-        crate::manifest::check(&site, prev, today, diags);
-    }
     let theme = Theme::load(root, diags);
     let cx = RenderCx {
         site: &site,
@@ -229,7 +225,16 @@ pub fn render_all<R>(
         switches,
     };
     // The plan is checked with everything else: a collision is one more content error.
-    let mut plan = plan(&cx);
+    // Planning is one thread's work: it runs while the villages are validated.
+    let ((), mut plan) = rayon::join(
+        || {
+            crate::validate::validate(&site, root, today, diags);
+            if let Some(prev) = previous {
+                crate::manifest::check(&site, prev, today, diags);
+            }
+        },
+        || plan(&cx),
+    );
     plan.report(diags);
     if diags.has_errors() {
         return None;
@@ -243,8 +248,9 @@ pub fn render_all<R>(
         progress,
         diags,
     };
-    // The manifest is made while the targets render; it is written only if the build succeeds.
-    let (ok, manifest) = rayon::join(
+    // The manifest is made (and read by the guard) while the targets render; like every
+    // file it is published only if the whole build succeeds.
+    let (ok, ()) = rayon::join(
         || {
             for (_, t) in targets.iter() {
                 if diags.has_errors() || !t.render(&cx, sink) {
@@ -254,19 +260,17 @@ pub fn render_all<R>(
             }
             true
         },
-        || crate::manifest::to_json(&site),
+        || {
+            sink.put(
+                Page {
+                    path: crate::manifest::FILE.into(),
+                    bytes: crate::manifest::to_json(&site),
+                },
+                None,
+            )
+        },
     );
     if !ok || diags.has_errors() {
-        return None;
-    }
-    sink.put(
-        Page {
-            path: crate::manifest::FILE.into(),
-            bytes: manifest,
-        },
-        None,
-    );
-    if diags.has_errors() {
         return None;
     }
     crate::progress::timing("done", t0);
